@@ -1,0 +1,87 @@
+// activ::Activation: argument checks, then the family's kernels.
+#include <cstdint>
+#include <functional>
+#include <stdexcept>
+#include <string>
+
+#include "catalog/entry.hpp"
+
+namespace activ {
+namespace {
+
+// True when the byte ranges of a and b share any byte.
+template <class A, class B>
+bool overlaps(std::span<A> a, std::span<B> b) {
+  if (a.empty() || b.empty()) return false;
+  const auto a0 = reinterpret_cast<std::uintptr_t>(a.data()), a1 = a0 + a.size_bytes();
+  const auto b0 = reinterpret_cast<std::uintptr_t>(b.data()), b1 = b0 + b.size_bytes();
+  return a0 < b1 && b0 < a1;
+}
+
+// An output may be exactly an input (in place) but must not partly overlap one.
+template <class Out, class In>
+void check_alias(std::string_view what, std::string_view out_name, std::span<Out> out, std::string_view in_name,
+                 std::span<In> in) {
+  if (overlaps(out, in) && !(static_cast<const void*>(out.data()) == static_cast<const void*>(in.data()) &&
+                             out.size() == in.size()))
+    throw std::invalid_argument(std::string(what) + ": " + std::string(out_name) + " partially overlaps " +
+                                std::string(in_name) + " (only exact in-place aliasing is allowed)");
+}
+
+void check_sizes(std::string_view what, std::string_view a_name, std::size_t a, std::string_view b_name, std::size_t b) {
+  if (a != b)
+    throw std::invalid_argument(std::string(what) + ": " + std::string(a_name) + " has " + std::to_string(a) +
+                                " elements but " + std::string(b_name) + " has " + std::to_string(b));
+}
+
+template <class T, class Fn>
+void run_forward(const Activation& a, std::span<const T> x, std::span<T> y, Fn kernel) {
+  const std::string what = a.to_string() + " forward";
+  check_sizes(what, "x", x.size(), "y", y.size());
+  check_alias(what, "y", y, "x", x);
+  kernel(detail::ActivationAccess::slots(a), x.data(), y.data(), x.size());
+}
+
+template <class T, class Fn>
+void run_backward(const Activation& a, std::span<const T> x, std::span<const T> dy, std::span<T> dx, Fn kernel) {
+  const std::string what = a.to_string() + " backward";
+  check_sizes(what, "x", x.size(), "dy", dy.size());
+  check_sizes(what, "x", x.size(), "dx", dx.size());
+  check_alias(what, "dx", dx, "x", x);
+  check_alias(what, "dx", dx, "dy", dy);
+  kernel(detail::ActivationAccess::slots(a), x.data(), dy.data(), dx.data(), x.size());
+}
+
+}  // namespace
+
+void Activation::forward(std::span<const float> x, std::span<float> y) const {
+  run_forward(*this, x, y, detail::kernels(entry_->family).forward_f32);
+}
+void Activation::forward(std::span<const double> x, std::span<double> y) const {
+  run_forward(*this, x, y, detail::kernels(entry_->family).forward_f64);
+}
+void Activation::backward(std::span<const float> x, std::span<const float> dy, std::span<float> dx) const {
+  run_backward(*this, x, dy, dx, detail::kernels(entry_->family).backward_f32);
+}
+void Activation::backward(std::span<const double> x, std::span<const double> dy, std::span<double> dx) const {
+  run_backward(*this, x, dy, dx, detail::kernels(entry_->family).backward_f64);
+}
+
+const FunctionInfo& Activation::info() const noexcept { return entry_->info; }
+std::string_view Activation::name() const noexcept { return entry_->info.name; }
+
+double Activation::param(std::string_view name) const {
+  const auto& params = entry_->info.params;
+  for (std::size_t i = 0; i < params.size(); ++i)
+    if (params[i].name == name) return values_[i];
+  throw std::invalid_argument("unknown parameter '" + std::string(name) + "' for " + std::string(entry_->info.name));
+}
+
+bool operator==(const Activation& a, const Activation& b) noexcept {
+  if (a.entry_ != b.entry_) return false;
+  for (std::size_t i = 0; i < a.entry_->info.params.size(); ++i)
+    if (a.values_[i] != b.values_[i]) return false;
+  return true;
+}
+
+}  // namespace activ

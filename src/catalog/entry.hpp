@@ -1,0 +1,93 @@
+// Internal shape of the registry: what a catalogue entry binds to. Kernels, the
+// MPFR oracle, tests and the CLI all read this; nothing outside src/ includes it
+// except activ_reference and the tests.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <span>
+#include <string_view>
+
+#include "activ/activation.hpp"
+#include "activ/catalog.hpp"
+
+namespace activ::detail {
+
+// The mathematical families. Framework entries are spellings of a family with their
+// own parameter names, defaults and conventions at kinks (see registry.cpp).
+enum class Family : unsigned char {
+  linear,
+  relu,              // Keras 3 form: slope, max_value, threshold
+  clip,              // hard_tanh, relu6
+  leaky_relu,        // also prelu's scalar weight and rrelu in eval mode
+  rrelu,             // training mode: one seeded slope per element
+  elu,               // elu, selu, celu
+  exponential,
+  gelu,              // erf or tanh approximation
+  sigmoid,
+  log_sigmoid,
+  swish,             // silu is beta = 1
+  softplus,          // beta, threshold
+  mish,
+  tanh,
+  tanh_shrink,
+  softsign,
+  squareplus,
+  hard_sigmoid,      // clip((x + shift) / divisor, 0, 1)
+  hard_swish,
+  threshold,
+  thresholded_relu,
+  hard_shrink,
+  soft_shrink,
+  sparse_plus,
+  sparse_sigmoid,
+  count_,
+};
+
+std::string_view family_name(Family f) noexcept;
+
+// A family's parameters in its own canonical form, as kernels and the oracle read
+// them. long double so that float64 evaluation keeps constants like SELU's scale to
+// more than 53 bits.
+inline constexpr std::size_t kMaxSlots = 4;
+struct Slots {
+  std::array<long double, kMaxSlots> v{};
+  long double operator[](std::size_t i) const noexcept { return v[i]; }
+};
+
+struct Kernels {
+  void (*forward_f32)(const Slots&, const float* x, float* y, std::size_t n);
+  void (*forward_f64)(const Slots&, const double* x, double* y, std::size_t n);
+  void (*backward_f32)(const Slots&, const float* x, const float* dy, float* dx, std::size_t n);
+  void (*backward_f64)(const Slots&, const double* x, const double* dy, double* dx,
+                       std::size_t n);
+};
+
+struct Entry {
+  FunctionInfo info;
+  Family family;
+  // Maps the user's parameter values (in info.params order) to the family's slots,
+  // including the fixed conventions of this framework (e.g. the derivative at a kink).
+  void (*bind)(const double* params, Slots& slots);
+  // Checks relations between parameters; returns an error message or an empty view.
+  std::string_view (*check)(const double* params);
+};
+
+std::span<const Entry> entries() noexcept;
+// The entry for a name or alias, or nullptr.
+const Entry* find_entry(std::string_view name) noexcept;
+const Kernels& kernels(Family f) noexcept;
+
+struct ActivationAccess {
+  static const Entry& entry(const Activation& a) noexcept { return *a.entry_; }
+  static const std::array<double, kMaxParams>& values(const Activation& a) noexcept {
+    return a.values_;
+  }
+  static Slots slots(const Activation& a) noexcept {
+    Slots s;
+    a.entry_->bind(a.values_.data(), s);
+    return s;
+  }
+};
+
+}  // namespace activ::detail

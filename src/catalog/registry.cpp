@@ -1,0 +1,483 @@
+// The registry: every catalogue entry, one line of the table per framework spelling.
+// Sources for each definition and convention: ../shared/catalogue.md (Keras 3
+// keras/src/activations/activations.py, torch/nn/functional.py and ATen kernels,
+// jax/_src/nn/functions.py, tf.nn) and its section 6 for the derivative at kinks.
+#include <cmath>
+#include <deque>
+#include <limits>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "catalog/entry.hpp"
+
+namespace activ::detail {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kMaxFinite = std::numeric_limits<double>::max();
+// SELU constants (Klambauer et al. 2017), to long double precision.
+constexpr long double kSeluAlpha = 1.6732632423543772848170429916717L;
+constexpr long double kSeluScale = 1.0507009873554804934193349852946L;
+
+// ---- parameter descriptions -------------------------------------------------------
+
+ParamInfo real(std::string_view name, double def, std::string_view desc, double lo = -kMaxFinite,
+               double hi = kMaxFinite) {
+  ParamInfo p;
+  p.name = name;
+  p.default_value = def;
+  p.min = lo;
+  p.max = hi;
+  p.description = desc;
+  return p;
+}
+ParamInfo positive(std::string_view name, double def, std::string_view desc) {
+  ParamInfo p = real(name, def, desc, 0.0, kMaxFinite);
+  p.min_open = true;
+  return p;
+}
+ParamInfo nonnegative(std::string_view name, double def, std::string_view desc) {
+  return real(name, def, desc, 0.0, kMaxFinite);
+}
+ParamInfo required(std::string_view name, std::string_view desc) {
+  ParamInfo p = real(name, 0.0, desc);
+  p.required = true;
+  return p;
+}
+// An optional bound that Python spells None (no bound).
+ParamInfo optional_bound(std::string_view name, std::string_view desc, double lo) {
+  ParamInfo p = real(name, kInf, desc, lo, kInf);
+  p.none_allowed = true;
+  p.none_value = kInf;
+  return p;
+}
+ParamInfo boolean(std::string_view name, bool def, std::string_view desc) {
+  ParamInfo p = real(name, def ? 1.0 : 0.0, desc, 0.0, 1.0);
+  p.kind = ParamKind::boolean;
+  return p;
+}
+ParamInfo integer(std::string_view name, double def, std::string_view desc, double lo, double hi) {
+  ParamInfo p = real(name, def, desc, lo, hi);
+  p.kind = ParamKind::integer;
+  return p;
+}
+constexpr std::string_view kGeluChoices[] = {"none", "tanh"};
+ParamInfo gelu_choice(double def) {
+  ParamInfo p = real("approximate", def, "'none': exact x*Phi(x) with erf; 'tanh': the tanh approximation", 0, 1);
+  p.kind = ParamKind::choice;
+  p.choices = kGeluChoices;
+  return p;
+}
+
+// ---- the texts shared by every spelling of a family ------------------------------
+
+struct FamilyText {
+  std::string_view formula, derivative;
+  bool piecewise_linear;
+};
+
+FamilyText family_text(Family f) {
+  switch (f) {
+    case Family::linear: return {"f(x) = x", "f'(x) = 1", true};
+    case Family::relu:
+      return {"f(x) = x > t ? (max_value given ? clip(x, 0, max_value) : x) : -negative_slope*(t - x)   (t = threshold)",
+              "f'(x) = x > t ? (1 inside the clip range, 0 outside it) : negative_slope; f'(t) = negative_slope", true};
+    case Family::clip:
+      return {"f(x) = min(max(x, min_val), max_val)", "f'(x) = 1 for min_val < x < max_val, 0 outside", true};
+    case Family::leaky_relu:
+      return {"f(x) = x > 0 ? x : a*x", "f'(x) = x > 0 ? 1 : a", true};
+    case Family::rrelu:
+      return {"f(x) = x > 0 ? x : a*x, a = (lower + upper)/2 in eval mode, a ~ U(lower, upper) per element in training",
+              "f'(x) = x > 0 ? 1 : a (the same a as the forward pass)", true};
+    case Family::elu:
+      return {"f(x) = x > 0 ? scale*x : scale*alpha*(exp(x/d) - 1)   (elu: scale = d = 1; selu: scale = 1.0507..., alpha = 1.6732...; celu: d = alpha)",
+              "f'(x) = x > 0 ? scale : scale*(alpha/d)*exp(x/d)", false};
+    case Family::exponential: return {"f(x) = exp(x)", "f'(x) = exp(x)", false};
+    case Family::gelu:
+      return {"f(x) = x*Phi(x) = x/2*erfc(-x/sqrt(2)); tanh: x/2*(1 + tanh(sqrt(2/pi)*(x + 0.044715x^3)))",
+              "f'(x) = Phi(x) + x*phi(x); tanh: s(1 + 2x(1 - s)u'), s = sigmoid(2u), u' = sqrt(2/pi)(1 + 0.134145x^2)", false};
+    case Family::sigmoid: return {"f(x) = 1/(1 + exp(-x))", "f'(x) = f(x)*f(-x)", false};
+    case Family::log_sigmoid: return {"f(x) = -log(1 + exp(-x)) = -softplus(-x)", "f'(x) = sigmoid(-x)", false};
+    case Family::swish: return {"f(x) = x*sigmoid(beta*x)", "f'(x) = s*(1 + beta*x*(1 - s)), s = sigmoid(beta*x)", false};
+    case Family::softplus:
+      return {"f(x) = beta*x > threshold ? x : log(1 + exp(beta*x))/beta", "f'(x) = beta*x > threshold ? 1 : sigmoid(beta*x)", false};
+    case Family::mish: return {"f(x) = x*tanh(softplus(x))", "f'(x) = t + x*sigmoid(x)*(1 - t^2), t = tanh(softplus(x))", false};
+    case Family::tanh: return {"f(x) = tanh(x)", "f'(x) = 1 - tanh(x)^2", false};
+    case Family::tanh_shrink: return {"f(x) = x - tanh(x)", "f'(x) = tanh(x)^2", false};
+    case Family::softsign: return {"f(x) = x/(1 + |x|)", "f'(x) = 1/(1 + |x|)^2", false};
+    case Family::squareplus: return {"f(x) = (x + sqrt(x^2 + b))/2", "f'(x) = f(x)/sqrt(x^2 + b)", false};
+    case Family::hard_sigmoid: return {"f(x) = clip((x + 3)/6, 0, 1) = relu6(x + 3)/6", "f'(x) = 1/6 for -3 < x < 3, else 0", true};
+    case Family::hard_swish: return {"f(x) = x*relu6(x + 3)/6", "f'(x) = x <= -3 ? 0 : x < 3 ? (2x + 3)/6 : 1", false};
+    case Family::threshold: return {"f(x) = x > threshold ? x : value", "f'(x) = x > threshold ? 1 : 0", true};
+    case Family::thresholded_relu: return {"f(x) = x > theta ? x : 0", "f'(x) = x > theta ? 1 : 0", true};
+    case Family::hard_shrink: return {"f(x) = |x| > lambda ? x : 0", "f'(x) = |x| > lambda ? 1 : 0", true};
+    case Family::soft_shrink:
+      return {"f(x) = x > lambda ? x - lambda : x < -lambda ? x + lambda : 0", "f'(x) = |x| > lambda ? 1 : 0", true};
+    case Family::sparse_plus:
+      return {"f(x) = x <= -1 ? 0 : x >= 1 ? x : (x + 1)^2/4", "f'(x) = x <= -1 ? 0 : x >= 1 ? 1 : (x + 1)/2", false};
+    case Family::sparse_sigmoid:
+      return {"f(x) = clip((x + 1)/2, 0, 1)", "f'(x) = 1/2 for -1 < x < 1, 0 outside", true};
+    case Family::count_: break;
+  }
+  return {"", "", false};
+}
+
+// ---- the table ---------------------------------------------------------------------
+
+using Bind = void (*)(const double*, Slots&);
+using Check = std::string_view (*)(const double*);
+
+std::string_view no_check(const double*) { return {}; }
+
+struct Spelling {
+  Framework framework;
+  std::string_view name;
+  std::vector<std::string_view> aliases;
+  Family family;
+  std::vector<ParamInfo> params;
+  Bind bind;
+  std::string_view notes;
+  Check check = no_check;
+  std::string_view formula = {};  // overrides the family's text where the spelling differs
+  std::string_view derivative = {};
+};
+
+void set(Slots& s, long double a = 0, long double b = 0, long double c = 0, long double d = 0) {
+  s.v = {a, b, c, d};
+}
+
+// Binds shared by several spellings.
+void bind_none(const double*, Slots& s) { set(s); }
+void bind_relu_plain(const double*, Slots& s) { set(s, 0, kInf, 0, 0); }
+void bind_relu6(const double*, Slots& s) { set(s, 0, 6, 0); }
+void bind_hardtanh_fixed_pass(const double*, Slots& s) { set(s, -1, 1, 1); }
+void bind_slope_at_zero(const double* p, Slots& s) { set(s, p[0], p[0]); }
+void bind_elu_left(const double* p, Slots& s) { set(s, p[0], 1, 1, 0); }
+void bind_celu(const double* p, Slots& s) { set(s, p[0], 1, p[0], 0); }
+void bind_selu_left(const double*, Slots& s) { set(s, kSeluAlpha, kSeluScale, 1, 0); }
+void bind_selu_right(const double*, Slots& s) { set(s, kSeluAlpha, kSeluScale, 1, 1); }
+void bind_gelu(const double* p, Slots& s) { set(s, p[0]); }
+void bind_silu(const double*, Slots& s) { set(s, 1); }
+void bind_beta(const double* p, Slots& s) { set(s, p[0]); }
+void bind_softplus_exact(const double*, Slots& s) { set(s, 1, kInf); }
+void bind_hard_sigmoid(const double*, Slots& s) { set(s, 3, 6, 0); }
+void bind_first(const double* p, Slots& s) { set(s, p[0]); }
+void bind_first_two(const double* p, Slots& s) { set(s, p[0], p[1]); }
+void bind_sparse_sigmoid_zero(const double*, Slots& s) { set(s, 0); }
+void bind_keras_relu(const double* p, Slots& s) {
+  // Keras uses backend relu6 (zero gradient at 6) for max_value == 6 without a
+  // threshold, and clip (gradient passes at the bound) for any other max_value.
+  const bool relu6_path = p[1] == 6 && p[2] == 0;
+  set(s, p[0], p[1], p[2], relu6_path ? 0 : 1);
+}
+
+std::string_view check_rrelu(const double* p) {
+  return p[0] <= p[1] ? std::string_view{} : std::string_view{"lower must be <= upper"};
+}
+std::string_view check_hardtanh(const double* p) {
+  return p[0] < p[1] ? std::string_view{} : std::string_view{"max_val must be greater than min_val"};
+}
+
+constexpr std::string_view kKinkTorch = "At kinks the derivative follows PyTorch's autograd formulas.";
+
+std::vector<Spelling> spellings() {
+  const ParamInfo slope_keras = real("negative_slope", 0.0, "slope below the threshold");
+  const ParamInfo max_value = optional_bound("max_value", "upper saturation value (None: no upper bound)", 0.0);
+  const ParamInfo threshold_keras = real("threshold", 0.0, "values at or below it take the negative_slope branch");
+  const ParamInfo rrelu_lower = real("lower", 1.0 / 8, "lower bound of the random slope", -kMaxFinite, kMaxFinite);
+  const ParamInfo rrelu_upper = real("upper", 1.0 / 3, "upper bound of the random slope", -kMaxFinite, kMaxFinite);
+  const ParamInfo rrelu_training = boolean("training", false, "draw one slope per element (true) or use (lower+upper)/2");
+  const ParamInfo rrelu_seed = integer("seed", 0, "seed of the per-element slopes in training mode (activ's addition)", 0, 9007199254740992.0);
+  const ParamInfo alpha_elu = nonnegative("alpha", 1.0, "saturation value -alpha for x -> -inf");
+  const ParamInfo alpha_celu = positive("alpha", 1.0, "saturation value and input scale");
+  const ParamInfo softplus_beta = positive("beta", 1.0, "sharpness");
+  ParamInfo softplus_threshold = optional_bound("threshold", "above beta*x > threshold the result is x", -kMaxFinite);
+  softplus_threshold.default_value = 20.0;
+  const ParamInfo lambd = nonnegative("lambd", 0.5, "half-width of the zero band");
+  const ParamInfo shrink_keras = nonnegative("threshold", 0.5, "half-width of the zero band");
+  const ParamInfo squareplus_b = nonnegative("b", 4.0, "smoothness at 0 (b = 0 gives relu)");
+
+  std::vector<Spelling> t;
+  auto add = [&](Spelling s) { t.push_back(std::move(s)); };
+  using F = Framework;
+  using Fa = Family;
+
+  // ---- unqualified: PyTorch's definition where PyTorch has the function, else Keras 3's
+  add({F::activ, "linear", {"identity"}, Fa::linear, {}, bind_none, "keras.activations.linear, jax.nn.identity."});
+  add({F::activ, "relu", {}, Fa::relu, {slope_keras, max_value, threshold_keras},
+       [](const double* p, Slots& s) { set(s, p[0], p[1], p[2], 0); },
+       "Keras 3's parameters with PyTorch's behaviour: the defaults give max(x, 0) and relu'(0) = 0; f' = 0 at max_value as in PyTorch's hardtanh."});
+  add({F::activ, "relu6", {}, Fa::clip, {}, bind_relu6, "f'(0) = f'(6) = 0 in PyTorch, TensorFlow and JAX alike.",
+       no_check, "f(x) = min(max(x, 0), 6)", "f'(x) = 1 for 0 < x < 6, else 0"});
+  add({F::activ, "leaky_relu", {}, Fa::leaky_relu, {real("negative_slope", 0.01, "slope for x < 0")}, bind_slope_at_zero,
+       "PyTorch's default slope 0.01 (TensorFlow and Keras 3 use 0.2, the Keras LeakyReLU layer 0.3); f'(0) = slope as in PyTorch and TensorFlow (JAX: 1)."});
+  add({F::activ, "prelu", {}, Fa::leaky_relu, {real("weight", 0.25, "the slope for x < 0 (PReLU's learnable parameter)")},
+       bind_slope_at_zero, "torch.nn.functional.prelu with one shared weight; per-channel weights belong to the PReLU layer."});
+  add({F::activ, "rrelu", {}, Fa::rrelu, {rrelu_lower, rrelu_upper, rrelu_training, rrelu_seed},
+       [](const double* p, Slots& s) { set(s, p[0], p[1], p[2], p[3]); },
+       "PyTorch only. Eval mode (the default of F.rrelu) is leaky_relu with slope (lower+upper)/2. Training mode draws slope i from a counter-based generator keyed by (seed, index i of the call), so backward reproduces the forward's slopes.",
+       check_rrelu});
+  add({F::activ, "elu", {}, Fa::elu, {alpha_elu}, bind_elu_left, "f'(0) = alpha as in PyTorch and JAX (TensorFlow's tf.nn.elu: 1)."});
+  add({F::activ, "celu", {}, Fa::elu, {alpha_celu}, bind_celu, "max(0, x) + min(0, alpha*(exp(x/alpha) - 1)); f'(0) = 1 everywhere.",
+       no_check, "f(x) = x > 0 ? x : alpha*(exp(x/alpha) - 1)", "f'(x) = x > 0 ? 1 : exp(x/alpha)"});
+  add({F::activ, "selu", {}, Fa::elu, {}, bind_selu_left,
+       "scale = 1.0507009873554804934, alpha = 1.6732632423543772848; f'(0) = scale*alpha as in PyTorch and JAX (TensorFlow: scale).",
+       no_check, "f(x) = scale*(x > 0 ? x : alpha*(exp(x) - 1))", "f'(x) = x > 0 ? scale : scale*alpha*exp(x)"});
+  add({F::activ, "gelu", {}, Fa::gelu, {gelu_choice(0)}, bind_gelu,
+       "PyTorch's default approximate='none' (exact, erf); jax.nn.gelu and keras.ops.gelu default to the tanh form."});
+  add({F::activ, "silu", {}, Fa::swish, {}, bind_silu, "x*sigmoid(x); swish with beta = 1.", no_check, "f(x) = x*sigmoid(x)",
+       "f'(x) = s*(1 + x*(1 - s)), s = sigmoid(x)"});
+  add({F::activ, "swish", {}, Fa::swish, {real("beta", 1.0, "slope of the gate")}, bind_beta,
+       "TensorFlow's tf.nn.swish(features, beta=1.0); in PyTorch, JAX and Keras swish is silu without beta."});
+  add({F::activ, "hard_swish", {"hardswish", "hard_silu"}, Fa::hard_swish, {}, bind_none, "f'(-3) = 0 and f'(3) = 1 in PyTorch and JAX."});
+  add({F::activ, "sigmoid", {"logistic"}, Fa::sigmoid, {}, bind_none, ""});
+  add({F::activ, "hard_sigmoid", {"hardsigmoid"}, Fa::hard_sigmoid, {}, bind_hard_sigmoid,
+       "PyTorch, Keras 3 and JAX: relu6(x + 3)/6 with f'(+-3) = 0. Keras 2 used clip(0.2x + 0.5, 0, 1): keras2:hard_sigmoid."});
+  add({F::activ, "log_sigmoid", {"logsigmoid"}, Fa::log_sigmoid, {}, bind_none, ""});
+  add({F::activ, "tanh", {}, Fa::tanh, {}, bind_none, ""});
+  add({F::activ, "hard_tanh", {"hardtanh"}, Fa::clip,
+       {real("min_val", -1.0, "lower bound"), real("max_val", 1.0, "upper bound")},
+       [](const double* p, Slots& s) { set(s, p[0], p[1], 0); },
+       "PyTorch's bounds as parameters and f' = 0 at both bounds (JAX and Keras fix the bounds at +-1 and pass the gradient there).",
+       check_hardtanh});
+  add({F::activ, "tanh_shrink", {"tanhshrink"}, Fa::tanh_shrink, {}, bind_none, ""});
+  add({F::activ, "softsign", {"soft_sign"}, Fa::softsign, {}, bind_none, ""});
+  add({F::activ, "softplus", {}, Fa::softplus, {softplus_beta, softplus_threshold}, bind_first_two,
+       "PyTorch's beta = 1, threshold = 20 (linear above it); JAX, TensorFlow and Keras have no parameters (threshold=None here)."});
+  add({F::activ, "mish", {}, Fa::mish, {}, bind_none, ""});
+  add({F::activ, "exponential", {"exp"}, Fa::exponential, {}, bind_none, "keras.activations.exponential."});
+  add({F::activ, "threshold", {}, Fa::threshold, {required("threshold", "values at or below it are replaced"), required("value", "the replacement")},
+       bind_first_two, "torch.nn.functional.threshold; keras.activations.threshold(x, threshold, default_value) is the same."});
+  add({F::activ, "thresholded_relu", {}, Fa::thresholded_relu, {real("theta", 1.0, "threshold")}, bind_first,
+       "Keras 2's ThresholdedReLU layer, x*(x > theta); Keras 3 keeps it only as a legacy layer."});
+  add({F::activ, "hard_shrink", {"hardshrink"}, Fa::hard_shrink, {lambd}, bind_first, "PyTorch's name for the parameter is lambd, Keras's threshold."});
+  add({F::activ, "soft_shrink", {"softshrink"}, Fa::soft_shrink, {lambd}, bind_first, "PyTorch's name for the parameter is lambd, Keras's threshold."});
+  add({F::activ, "squareplus", {}, Fa::squareplus, {squareplus_b}, bind_first, "JAX and Keras 3 only."});
+  add({F::activ, "sparse_plus", {}, Fa::sparse_plus, {}, bind_none, "JAX and Keras 3 only; f'(-1) = 0, f'(1) = 1."});
+  add({F::activ, "sparse_sigmoid", {}, Fa::sparse_sigmoid, {}, bind_sparse_sigmoid_zero,
+       "Keras 3's where() form: f'(+-1) = 0 (JAX's clip splits the tie: 0.25)."});
+
+  // ---- torch.nn.functional
+  add({F::torch, "relu", {}, Fa::relu, {}, bind_relu_plain, "clamp_min(x, 0); backward from the output, relu'(0) = 0.",
+       no_check, "f(x) = max(x, 0)", "f'(x) = x > 0 ? 1 : 0"});
+  add({F::torch, "relu6", {}, Fa::clip, {}, bind_relu6, "hardtanh(x, 0, 6); f'(0) = f'(6) = 0.", no_check,
+       "f(x) = min(max(x, 0), 6)", "f'(x) = 1 for 0 < x < 6, else 0"});
+  add({F::torch, "leaky_relu", {}, Fa::leaky_relu, {real("negative_slope", 0.01, "slope for x < 0")}, bind_slope_at_zero, "f'(0) = negative_slope."});
+  add({F::torch, "prelu", {}, Fa::leaky_relu, {real("weight", 0.25, "slope for x < 0")}, bind_slope_at_zero, "One shared weight (nn.PReLU's init=0.25); f'(0) = weight."});
+  add({F::torch, "rrelu", {}, Fa::rrelu, {rrelu_lower, rrelu_upper, rrelu_training, rrelu_seed},
+       [](const double* p, Slots& s) { set(s, p[0], p[1], p[2], p[3]); },
+       "F.rrelu defaults to training=False (nn.RReLU passes self.training). PyTorch draws from its global generator; activ from (seed, index).",
+       check_rrelu});
+  add({F::torch, "elu", {}, Fa::elu, {alpha_elu}, bind_elu_left, "f'(0) = alpha (the x <= 0 branch)."});
+  add({F::torch, "celu", {}, Fa::elu, {alpha_celu}, bind_celu, "elu(x, alpha, scale=1, input_scale=1/alpha); alpha = 0 is an error.",
+       no_check, "f(x) = x > 0 ? x : alpha*(exp(x/alpha) - 1)", "f'(x) = x > 0 ? 1 : exp(x/alpha)"});
+  add({F::torch, "selu", {}, Fa::elu, {}, bind_selu_left, "f'(0) = scale*alpha.", no_check, "f(x) = scale*(x > 0 ? x : alpha*(exp(x) - 1))",
+       "f'(x) = x > 0 ? scale : scale*alpha*exp(x)"});
+  add({F::torch, "gelu", {}, Fa::gelu, {gelu_choice(0)}, bind_gelu, "approximate='none' by default (erf)."});
+  add({F::torch, "silu", {}, Fa::swish, {}, bind_silu, "x*sigmoid(x), no beta.", no_check, "f(x) = x*sigmoid(x)",
+       "f'(x) = s*(1 + x*(1 - s)), s = sigmoid(x)"});
+  add({F::torch, "hardswish", {}, Fa::hard_swish, {}, bind_none, "f'(-3) = 0, f'(3) = 1 (the right-hand slope)."});
+  add({F::torch, "sigmoid", {}, Fa::sigmoid, {}, bind_none, "torch.sigmoid; backward from the output, y(1 - y)."});
+  add({F::torch, "hardsigmoid", {}, Fa::hard_sigmoid, {}, bind_hard_sigmoid, "clamp(x + 3, 0, 6)/6; f'(+-3) = 0."});
+  add({F::torch, "logsigmoid", {}, Fa::log_sigmoid, {}, bind_none, ""});
+  add({F::torch, "tanh", {}, Fa::tanh, {}, bind_none, "torch.tanh; backward from the output, 1 - y^2."});
+  add({F::torch, "hardtanh", {}, Fa::clip, {real("min_val", -1.0, "lower bound"), real("max_val", 1.0, "upper bound")},
+       [](const double* p, Slots& s) { set(s, p[0], p[1], 0); }, "f' = 0 at both bounds; max_val must exceed min_val.", check_hardtanh});
+  add({F::torch, "tanhshrink", {}, Fa::tanh_shrink, {}, bind_none, ""});
+  add({F::torch, "softsign", {}, Fa::softsign, {}, bind_none, "f'(0) = 1 (autograd of x/(1 + |x|) with sign(0) = 0)."});
+  add({F::torch, "softplus", {}, Fa::softplus, {softplus_beta, softplus_threshold}, bind_first_two, "Reverts to x (and f' to 1) where beta*x > threshold."});
+  add({F::torch, "mish", {}, Fa::mish, {}, bind_none, ""});
+  add({F::torch, "threshold", {}, Fa::threshold, {required("threshold", "values at or below it are replaced"), required("value", "the replacement")},
+       bind_first_two, "f'(threshold) = 0."});
+  add({F::torch, "hardshrink", {}, Fa::hard_shrink, {lambd}, bind_first, "Bounds inclusive: f(+-lambd) = 0, f'(+-lambd) = 0."});
+  add({F::torch, "softshrink", {}, Fa::soft_shrink, {lambd}, bind_first, "f'(+-lambd) = 0."});
+
+  // ---- keras.activations (Keras 3; gradients as its default TensorFlow backend)
+  add({F::keras, "relu", {}, Fa::relu, {slope_keras, max_value, threshold_keras}, bind_keras_relu,
+       "With only negative_slope this is leaky_relu. f'(threshold) = negative_slope; at max_value f' = 1 (clip passes the gradient) except for max_value = 6 without threshold, which uses relu6 (f' = 0)."});
+  add({F::keras, "leaky_relu", {}, Fa::leaky_relu, {real("negative_slope", 0.2, "slope for x < 0")}, bind_slope_at_zero,
+       "Default slope 0.2 (the LeakyReLU layer: 0.3); f'(0) = slope on TensorFlow and PyTorch, 1 on JAX."});
+  add({F::keras, "relu6", {}, Fa::clip, {}, bind_relu6, "", no_check, "f(x) = min(max(x, 0), 6)", "f'(x) = 1 for 0 < x < 6, else 0"});
+  add({F::keras, "elu", {}, Fa::elu, {alpha_elu}, bind_elu_left, "TensorFlow backend: where(x > 0, elu(x), alpha*elu(x)), so f'(0) = alpha."});
+  add({F::keras, "selu", {}, Fa::elu, {}, bind_selu_right, "TensorFlow backend tf.nn.selu: f'(0) = scale (PyTorch and JAX: scale*alpha).",
+       no_check, "f(x) = scale*(x > 0 ? x : alpha*(exp(x) - 1))", "f'(x) = x >= 0 ? scale : scale*alpha*exp(x)"});
+  add({F::keras, "celu", {}, Fa::elu, {alpha_celu}, bind_celu, "", no_check, "f(x) = x > 0 ? x : alpha*(exp(x/alpha) - 1)",
+       "f'(x) = x > 0 ? 1 : exp(x/alpha)"});
+  ParamInfo gelu_keras = boolean("approximate", false, "use the tanh approximation");
+  add({F::keras, "gelu", {}, Fa::gelu, {gelu_keras}, bind_gelu, "keras.activations.gelu defaults to approximate=False; keras.ops.gelu to True."});
+  add({F::keras, "sigmoid", {}, Fa::sigmoid, {}, bind_none, ""});
+  add({F::keras, "hard_sigmoid", {}, Fa::hard_sigmoid, {}, bind_hard_sigmoid, "Keras 3: relu6(x + 3)/6 (Keras 2 used 0.2x + 0.5: keras2:hard_sigmoid)."});
+  add({F::keras, "hard_silu", {"hard_swish"}, Fa::hard_swish, {}, bind_none, ""});
+  add({F::keras, "silu", {"swish"}, Fa::swish, {}, bind_silu, "No beta.", no_check, "f(x) = x*sigmoid(x)", "f'(x) = s*(1 + x*(1 - s)), s = sigmoid(x)"});
+  add({F::keras, "softplus", {}, Fa::softplus, {}, bind_softplus_exact, "No parameters: log(1 + exp(x)) exactly (the torch backend inherits threshold 20).",
+       no_check, "f(x) = log(1 + exp(x))", "f'(x) = sigmoid(x)"});
+  add({F::keras, "softsign", {}, Fa::softsign, {}, bind_none, ""});
+  add({F::keras, "log_sigmoid", {}, Fa::log_sigmoid, {}, bind_none, ""});
+  add({F::keras, "tanh", {}, Fa::tanh, {}, bind_none, ""});
+  add({F::keras, "tanh_shrink", {}, Fa::tanh_shrink, {}, bind_none, ""});
+  add({F::keras, "hard_tanh", {}, Fa::clip, {}, bind_hardtanh_fixed_pass,
+       "Bounds fixed at +-1; the TensorFlow backend's clip passes the gradient at the bounds (f'(+-1) = 1; not verified in source).", no_check,
+       "f(x) = clip(x, -1, 1)", "f'(x) = 1 for -1 <= x <= 1, else 0"});
+  add({F::keras, "hard_shrink", {}, Fa::hard_shrink, {shrink_keras}, bind_first, ""});
+  add({F::keras, "soft_shrink", {}, Fa::soft_shrink, {shrink_keras}, bind_first, ""});
+  add({F::keras, "threshold", {}, Fa::threshold,
+       {required("threshold", "values at or below it are replaced"), required("default_value", "the replacement")}, bind_first_two, ""});
+  add({F::keras, "squareplus", {}, Fa::squareplus, {squareplus_b}, bind_first, ""});
+  add({F::keras, "sparse_plus", {}, Fa::sparse_plus, {}, bind_none, ""});
+  add({F::keras, "sparse_sigmoid", {}, Fa::sparse_sigmoid, {}, bind_sparse_sigmoid_zero, "f'(+-1) = 0 (where() form)."});
+  add({F::keras, "mish", {}, Fa::mish, {}, bind_none, ""});
+  add({F::keras, "exponential", {}, Fa::exponential, {}, bind_none, ""});
+  add({F::keras, "linear", {}, Fa::linear, {}, bind_none, ""});
+
+  // ---- tf_keras.activations (Keras 2), where it differs from Keras 3
+  add({F::keras2, "hard_sigmoid", {}, Fa::hard_sigmoid, {}, [](const double*, Slots& s) { set(s, 2.5, 5, 1); },
+       "Keras 2 (and the seeds): clip(0.2x + 0.5, 0, 1), linear on [-2.5, 2.5]; clip_by_value passes the gradient at the bounds.",
+       no_check, "f(x) = clip(0.2x + 0.5, 0, 1)", "f'(x) = 0.2 for -2.5 <= x <= 2.5, else 0"});
+  add({F::keras2, "relu", {}, Fa::relu, {real("alpha", 0.0, "slope below the threshold"), max_value, threshold_keras}, bind_keras_relu,
+       "Keras 2 spells negative_slope as alpha."});
+
+  // ---- tf.nn / tf.math
+  add({F::tf, "relu", {}, Fa::relu, {}, bind_relu_plain, "ReluGrad: f'(0) = 0.", no_check, "f(x) = max(x, 0)", "f'(x) = x > 0 ? 1 : 0"});
+  add({F::tf, "relu6", {}, Fa::clip, {}, bind_relu6, "Relu6Grad: f'(0) = f'(6) = 0.", no_check, "f(x) = min(max(x, 0), 6)",
+       "f'(x) = 1 for 0 < x < 6, else 0"});
+  add({F::tf, "leaky_relu", {}, Fa::leaky_relu, {real("alpha", 0.2, "slope for x < 0")}, bind_slope_at_zero, "Default alpha 0.2; f'(0) = alpha."});
+  add({F::tf, "elu", {}, Fa::elu, {}, [](const double*, Slots& s) { set(s, 1, 1, 1, 1); },
+       "No alpha (fixed 1). EluGrad works from the output: f'(0) = 1.", no_check, "f(x) = x > 0 ? x : exp(x) - 1", "f'(x) = x >= 0 ? 1 : exp(x)"});
+  add({F::tf, "selu", {}, Fa::elu, {}, bind_selu_right, "SeluGrad works from the output: f'(0) = scale.", no_check,
+       "f(x) = scale*(x > 0 ? x : alpha*(exp(x) - 1))", "f'(x) = x >= 0 ? scale : scale*alpha*exp(x)"});
+  add({F::tf, "gelu", {}, Fa::gelu, {boolean("approximate", false, "use the tanh approximation")}, bind_gelu, ""});
+  add({F::tf, "silu", {"swish"}, Fa::swish, {real("beta", 1.0, "slope of the gate")}, bind_beta,
+       "tf.nn.silu(features, beta=1.0); TensorFlow also gives beta a gradient."});
+  add({F::tf, "sigmoid", {}, Fa::sigmoid, {}, bind_none, ""});
+  add({F::tf, "tanh", {}, Fa::tanh, {}, bind_none, ""});
+  add({F::tf, "softsign", {}, Fa::softsign, {}, bind_none, ""});
+  add({F::tf, "softplus", {}, Fa::softplus, {}, bind_softplus_exact,
+       "tf.math.softplus. TensorFlow's kernel returns x above -log(eps)-2 and exp(x) below log(eps)+2 (about -13.9 for float32, up to 7 ULP off); activ returns log(1 + exp(x)) correctly rounded.",
+       no_check, "f(x) = log(1 + exp(x))", "f'(x) = sigmoid(x)"});
+  add({F::tf, "log_sigmoid", {}, Fa::log_sigmoid, {}, bind_none, "tf.math.log_sigmoid."});
+
+  // ---- jax.nn
+  add({F::jax, "relu", {}, Fa::relu, {}, bind_relu_plain, "Custom JVP: f'(0) = 0.", no_check, "f(x) = max(x, 0)", "f'(x) = x > 0 ? 1 : 0"});
+  add({F::jax, "relu6", {}, Fa::clip, {}, bind_relu6, "Custom JVP: f'(0) = f'(6) = 0.", no_check, "f(x) = min(max(x, 0), 6)",
+       "f'(x) = 1 for 0 < x < 6, else 0"});
+  add({F::jax, "leaky_relu", {}, Fa::leaky_relu, {real("negative_slope", 0.01, "slope for x < 0")},
+       [](const double* p, Slots& s) { set(s, p[0], 1); }, "where(x >= 0, x, slope*x): f'(0) = 1.", no_check, "",
+       "f'(x) = x >= 0 ? 1 : negative_slope"});
+  add({F::jax, "elu", {}, Fa::elu, {alpha_elu}, bind_elu_left, "where(x > 0, x, alpha*expm1(x)): f'(0) = alpha."});
+  add({F::jax, "celu", {}, Fa::elu, {alpha_celu}, bind_celu, "f'(0) = 0.5 + 0.5 = 1 (maximum and minimum split ties).", no_check,
+       "f(x) = x > 0 ? x : alpha*(exp(x/alpha) - 1)", "f'(x) = x > 0 ? 1 : exp(x/alpha)"});
+  add({F::jax, "selu", {}, Fa::elu, {}, bind_selu_left, "f'(0) = scale*alpha.", no_check, "f(x) = scale*(x > 0 ? x : alpha*(exp(x) - 1))",
+       "f'(x) = x > 0 ? scale : scale*alpha*exp(x)"});
+  add({F::jax, "gelu", {}, Fa::gelu, {boolean("approximate", true, "use the tanh approximation")}, bind_gelu, "Defaults to the tanh approximation."});
+  add({F::jax, "silu", {"swish"}, Fa::swish, {}, bind_silu, "", no_check, "f(x) = x*sigmoid(x)", "f'(x) = s*(1 + x*(1 - s)), s = sigmoid(x)"});
+  add({F::jax, "sigmoid", {}, Fa::sigmoid, {}, bind_none, "lax.logistic."});
+  add({F::jax, "log_sigmoid", {}, Fa::log_sigmoid, {}, bind_none, ""});
+  add({F::jax, "hard_sigmoid", {}, Fa::hard_sigmoid, {}, bind_hard_sigmoid, "relu6(x + 3)/6 with relu6's JVP: f'(+-3) = 0."});
+  add({F::jax, "hard_silu", {"hard_swish"}, Fa::hard_swish, {}, bind_none, ""});
+  add({F::jax, "hard_tanh", {}, Fa::clip, {}, bind_hardtanh_fixed_pass, "where(x > 1, 1, where(x < -1, -1, x)): f'(+-1) = 1.", no_check,
+       "f(x) = clip(x, -1, 1)", "f'(x) = 1 for -1 <= x <= 1, else 0"});
+  add({F::jax, "soft_sign", {}, Fa::softsign, {}, bind_none, ""});
+  add({F::jax, "softplus", {}, Fa::softplus, {}, bind_softplus_exact, "logaddexp(x, 0), no parameters.", no_check, "f(x) = log(1 + exp(x))",
+       "f'(x) = sigmoid(x)"});
+  add({F::jax, "sparse_plus", {}, Fa::sparse_plus, {}, bind_none, ""});
+  add({F::jax, "sparse_sigmoid", {}, Fa::sparse_sigmoid, {}, [](const double*, Slots& s) { set(s, 0.25); },
+       "0.5*clip(x + 1, 0, 2): clip splits the gradient at ties, f'(+-1) = 0.25."});
+  add({F::jax, "squareplus", {}, Fa::squareplus, {squareplus_b}, bind_first, ""});
+  add({F::jax, "mish", {}, Fa::mish, {}, bind_none, ""});
+  add({F::jax, "identity", {}, Fa::linear, {}, bind_none, ""});
+  return t;
+}
+
+struct Registry {
+  std::deque<std::string> strings;  // prefixed names
+  std::deque<std::vector<ParamInfo>> params;
+  std::deque<std::vector<std::string_view>> aliases;
+  std::vector<Entry> entries;
+  std::vector<FunctionInfo> infos;
+  std::unordered_map<std::string_view, std::size_t> by_name;  // names and aliases
+
+  std::string_view prefixed(Framework f, std::string_view name) {
+    const std::string_view prefix = framework_prefix(f);
+    if (prefix.empty()) return name;
+    return strings.emplace_back(std::string(prefix) + ":" + std::string(name));
+  }
+
+  Registry() {
+    for (Spelling& s : spellings()) {
+      const FamilyText text = family_text(s.family);
+      Entry e{};
+      e.info.name = prefixed(s.framework, s.name);
+      e.info.family = family_name(s.family);
+      e.info.framework = s.framework;
+      e.info.params = params.emplace_back(std::move(s.params));
+      auto& al = aliases.emplace_back();
+      for (std::string_view a : s.aliases) al.push_back(prefixed(s.framework, a));
+      e.info.aliases = al;
+      e.info.formula = s.formula.empty() ? text.formula : s.formula;
+      e.info.derivative = s.derivative.empty() ? text.derivative : s.derivative;
+      e.info.notes = s.notes.empty() && s.framework == Framework::torch ? kKinkTorch : s.notes;
+      e.info.piecewise_linear = text.piecewise_linear;
+      e.family = s.family;
+      e.bind = s.bind;
+      e.check = s.check;
+      entries.push_back(e);
+    }
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      by_name.emplace(entries[i].info.name, i);
+      for (std::string_view a : entries[i].info.aliases) by_name.emplace(a, i);
+      infos.push_back(entries[i].info);
+    }
+  }
+};
+
+const Registry& registry() {
+  static const Registry r;
+  return r;
+}
+
+}  // namespace
+
+std::string_view family_name(Family f) noexcept {
+  static constexpr std::string_view names[] = {
+      "linear",      "relu",        "clip",         "leaky_relu", "rrelu",       "elu",
+      "exponential", "gelu",        "sigmoid",      "log_sigmoid", "swish",      "softplus",
+      "mish",        "tanh",        "tanh_shrink",  "softsign",   "squareplus",  "hard_sigmoid",
+      "hard_swish",  "threshold",   "thresholded_relu", "hard_shrink", "soft_shrink", "sparse_plus",
+      "sparse_sigmoid"};
+  static_assert(std::size(names) == static_cast<std::size_t>(Family::count_));
+  return names[static_cast<std::size_t>(f)];
+}
+
+std::span<const Entry> entries() noexcept { return registry().entries; }
+
+const Entry* find_entry(std::string_view name) noexcept {
+  const auto& r = registry();
+  const auto it = r.by_name.find(name);
+  return it == r.by_name.end() ? nullptr : &r.entries[it->second];
+}
+
+}  // namespace activ::detail
+
+namespace activ {
+
+std::string_view framework_prefix(Framework f) noexcept {
+  switch (f) {
+    case Framework::activ: return "";
+    case Framework::torch: return "torch";
+    case Framework::keras: return "keras";
+    case Framework::keras2: return "keras2";
+    case Framework::tf: return "tf";
+    case Framework::jax: return "jax";
+  }
+  return "";
+}
+
+std::span<const FunctionInfo> catalog() noexcept { return detail::registry().infos; }
+
+const FunctionInfo* find_function(std::string_view name) noexcept {
+  const detail::Entry* e = detail::find_entry(name);
+  return e ? &e->info : nullptr;
+}
+
+}  // namespace activ

@@ -1,0 +1,191 @@
+// Piecewise-linear (and piecewise-polynomial) families. These are exact: every result
+// is the correctly rounded value of the formula, computed in the wide type.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+
+#include "kernels/scalar/common.hpp"
+
+namespace activ::detail::scalar {
+
+struct Linear {
+  template <class W> static W forward(const Slots&, W x) { return x; }
+  template <class W> static W derivative(const Slots&, W) { return 1; }
+};
+
+// Keras 3 relu. Slots: negative_slope, max_value (inf = none), threshold,
+// derivative at max_value (0, or 1 where the backend's clip passes the gradient).
+struct Relu {
+  template <class W> static W forward(const Slots& s, W x) {
+    const W slope = W(s[0]), max_value = W(s[1]), t = W(s[2]);
+    if (x > t) return max_value < kInf<W> ? std::clamp(x, W(0), max_value) : x;
+    if (slope == 0) return 0;
+    return W(0) - slope * (t - x);
+  }
+  template <class W> static W derivative(const Slots& s, W x) {
+    const W slope = W(s[0]), max_value = W(s[1]), t = W(s[2]);
+    if (x <= t) return slope;  // the left slope at the kink x == t, as torch's relu'(0) = 0
+    if (max_value < kInf<W>) {
+      if (x > max_value || x < 0) return 0;
+      if (x == max_value) return W(s[3]);
+    }
+    return 1;
+  }
+};
+
+// clamp(x, lo, hi). Slots: lo, hi, derivative at the bounds.
+struct Clip {
+  template <class W> static W forward(const Slots& s, W x) {
+    const W lo = W(s[0]), hi = W(s[1]);
+    return x < lo ? lo : (x > hi ? hi : x);
+  }
+  template <class W> static W derivative(const Slots& s, W x) {
+    const W lo = W(s[0]), hi = W(s[1]);
+    if (x > lo && x < hi) return 1;
+    return (x == lo || x == hi) ? W(s[2]) : W(0);
+  }
+};
+
+// x > 0 ? x : slope * x. Slots: slope, derivative at 0 (the slope, or 1 as in JAX).
+struct LeakyRelu {
+  template <class W> static W forward(const Slots& s, W x) {
+    const W slope = W(s[0]);
+    if (x > 0) return x;
+    return slope == 0 ? signed_zero(x) : slope * x;  // 0 * -inf would be NaN
+  }
+  template <class W> static W derivative(const Slots& s, W x) {
+    if (x > 0) return 1;
+    return x == 0 ? W(s[1]) : W(s[0]);
+  }
+};
+
+// RReLU. Slots: lower, upper, training (0/1), seed. In training mode element i of a
+// call gets the slope rrelu_noise(seed, i, lower, upper); the same seed and index
+// give the same slope in forward and backward, so a training step can recompute it.
+inline double rrelu_noise(std::uint64_t seed, std::uint64_t index, double lower, double upper) {
+  // splitmix64 of (seed, index): a counter-based generator, so every element's draw
+  // is independent of how the array is split between calls or threads.
+  std::uint64_t z = seed * 0x9E3779B97F4A7C15ull + index + 0x632BE59BD9B4E5Bull;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  z ^= z >> 31;
+  const double u = static_cast<double>(z >> 11) * 0x1.0p-53;  // [0, 1)
+  return lower + (upper - lower) * u;
+}
+
+struct Rrelu {
+  template <class W> static W slope(const Slots& s, std::size_t i) {
+    if (s[2] == 0) return W((s[0] + s[1]) / 2);
+    return W(rrelu_noise(static_cast<std::uint64_t>(s[3]), i, double(s[0]), double(s[1])));
+  }
+  template <class W> static W forward_at(const Slots& s, W x, std::size_t i) {
+    if (x > 0) return x;
+    const W a = slope<W>(s, i);
+    return a == 0 ? signed_zero(x) : a * x;
+  }
+  template <class W> static W derivative_at(const Slots& s, W x, std::size_t i) {
+    return x > 0 ? W(1) : slope<W>(s, i);
+  }
+};
+
+// clip((x + shift) / divisor, 0, 1): shift 3, divisor 6 is relu6(x + 3) / 6 (PyTorch,
+// Keras 3, JAX); shift 2.5, divisor 5 is Keras 2's clip(0.2 x + 0.5, 0, 1). Dividing
+// (rather than multiplying by 1/6 or 0.2) keeps the result correctly rounded.
+// Slots: shift, divisor, derivative factor at the two kinks (0, or 1 for clip_by_value).
+struct HardSigmoid {
+  template <class W> static W forward(const Slots& s, W x) {
+    const W shift = W(s[0]), divisor = W(s[1]);
+    if (x <= -shift) return 0;
+    if (x >= divisor - shift) return 1;
+    return (x + shift) / divisor;
+  }
+  template <class W> static W derivative(const Slots& s, W x) {
+    const W shift = W(s[0]), divisor = W(s[1]);
+    if (x > -shift && x < divisor - shift) return W(1) / divisor;
+    if (x == -shift || x == divisor - shift) return W(s[2]) / divisor;
+    return 0;
+  }
+};
+
+// x * relu6(x + 3) / 6; f'(-3) = 0 and f'(3) = 1 in PyTorch and JAX alike.
+struct HardSwish {
+  template <class W> static W forward(const Slots&, W x) {
+    if (x <= -3) return signed_zero(x);  // x * 0 as the frameworks, without -inf * 0
+    if (x >= 3) return x;
+    return x * (x + 3) / 6;
+  }
+  template <class W> static W derivative(const Slots&, W x) {
+    if (x <= -3) return 0;
+    if (x >= 3) return 1;
+    return (2 * x + 3) / 6;
+  }
+};
+
+// x > threshold ? x : value. Slots: threshold, value.
+struct Threshold {
+  template <class W> static W forward(const Slots& s, W x) { return x > W(s[0]) ? x : W(s[1]); }
+  template <class W> static W derivative(const Slots& s, W x) { return x > W(s[0]) ? 1 : 0; }
+};
+
+// x * (x > theta). Slots: theta.
+struct ThresholdedRelu {
+  template <class W> static W forward(const Slots& s, W x) {
+    return x > W(s[0]) ? x : signed_zero(x);
+  }
+  template <class W> static W derivative(const Slots& s, W x) { return x > W(s[0]) ? 1 : 0; }
+};
+
+// |x| > lambda ? x : 0 (bounds inclusive to 0). Slots: lambda.
+struct HardShrink {
+  template <class W> static W forward(const Slots& s, W x) {
+    return (x > W(s[0]) || x < -W(s[0])) ? x : W(0);
+  }
+  template <class W> static W derivative(const Slots& s, W x) {
+    return (x > W(s[0]) || x < -W(s[0])) ? 1 : 0;
+  }
+};
+
+// Shrinks toward 0 by lambda. Slots: lambda.
+struct SoftShrink {
+  template <class W> static W forward(const Slots& s, W x) {
+    const W l = W(s[0]);
+    if (x > l) return x - l;
+    if (x < -l) return x + l;
+    return 0;
+  }
+  template <class W> static W derivative(const Slots& s, W x) {
+    return (x > W(s[0]) || x < -W(s[0])) ? 1 : 0;
+  }
+};
+
+// 0 for x <= -1, (x + 1)^2 / 4 between, x for x >= 1 (JAX, Keras 3).
+struct SparsePlus {
+  template <class W> static W forward(const Slots&, W x) {
+    if (x <= -1) return 0;
+    if (x >= 1) return x;
+    const W u = x + 1;
+    return u * u / 4;
+  }
+  template <class W> static W derivative(const Slots&, W x) {
+    if (x <= -1) return 0;
+    if (x >= 1) return 1;
+    return (x + 1) / 2;
+  }
+};
+
+// clip((x + 1) / 2, 0, 1). Slots: derivative at +-1 (0 in Keras, 0.25 in JAX, whose
+// clip splits the gradient at ties).
+struct SparseSigmoid {
+  template <class W> static W forward(const Slots&, W x) {
+    if (x <= -1) return 0;
+    if (x >= 1) return 1;
+    return (x + 1) / 2;
+  }
+  template <class W> static W derivative(const Slots& s, W x) {
+    if (x > -1 && x < 1) return W(0.5);
+    return (x == -1 || x == 1) ? W(s[0]) : W(0);
+  }
+};
+
+}  // namespace activ::detail::scalar
