@@ -50,6 +50,13 @@ std::string_view family_name(Family f) noexcept;
 // them. long double so that float64 evaluation keeps constants like SELU's scale to
 // more than 53 bits.
 inline constexpr std::size_t kMaxSlots = 4;
+
+// SELU's constants (Klambauer et al. 2017). The oracle recognises them in the slots
+// and uses the decimal expansions instead.
+inline constexpr long double kSeluAlpha = 1.6732632423543772848170429916717L;
+inline constexpr long double kSeluScale = 1.0507009873554804934193349852946L;
+inline constexpr const char* kSeluAlphaDecimal = "1.6732632423543772848170429916717";
+inline constexpr const char* kSeluScaleDecimal = "1.0507009873554804934193349852946";
 struct Slots {
   std::array<long double, kMaxSlots> v{};
   long double operator[](std::size_t i) const noexcept { return v[i]; }

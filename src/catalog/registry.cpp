@@ -16,9 +16,6 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kMaxFinite = std::numeric_limits<double>::max();
-// SELU constants (Klambauer et al. 2017), to long double precision.
-constexpr long double kSeluAlpha = 1.6732632423543772848170429916717L;
-constexpr long double kSeluScale = 1.0507009873554804934193349852946L;
 
 // ---- parameter descriptions -------------------------------------------------------
 

@@ -29,9 +29,9 @@ void forward(const Slots& s, const T* x, T* y, std::size_t n) {
     if (std::isnan(xi)) {
       y[i] = xi;
     } else if constexpr (Indexed<F>) {
-      y[i] = static_cast<T>(F::template forward_at<W>(s, W(xi), i));
+      y[i] = scalar::narrow<T>(F::template forward_at<W>(s, W(xi), i));
     } else {
-      y[i] = static_cast<T>(F::template forward<W>(s, W(xi)));
+      y[i] = scalar::narrow<T>(F::template forward<W>(s, W(xi)));
     }
   }
 }

@@ -39,4 +39,54 @@ W signed_zero(W x) {
   return std::copysign(W(0), x);
 }
 
+// An unevaluated sum hi + lo, |lo| <= ulp(hi) / 2: what the piecewise-linear families
+// return so that rounding to float or double happens once, from the exact value.
+// (Rounding x * slope to double and then to float rounds twice and misses ties:
+// x = -0x1.ad7f2cp-24f times rrelu's slope 0x1.d555555555555p-3 is one.)
+template <class W>
+struct Pair {
+  W hi, lo;
+};
+
+// Error-free transformations (Knuth's TwoSum, FMA-based TwoProd).
+template <class W>
+Pair<W> two_sum(W a, W b) {
+  const W s = a + b, bb = s - a;
+  return {s, (a - (s - bb)) + (b - bb)};
+}
+template <class W>
+Pair<W> two_prod(W a, W b) {
+  const W p = a * b;
+  return {p, std::isfinite(p) ? std::fma(a, b, -p) : W(0)};
+}
+// (hi + lo) * c, to about twice W's precision.
+template <class W>
+Pair<W> scale(Pair<W> v, W c) {
+  const Pair<W> p = two_prod(v.hi, c);
+  return {p.hi, p.lo + v.lo * c};
+}
+// (hi + lo) / d, to about twice W's precision.
+template <class W>
+Pair<W> divide(Pair<W> v, W d) {
+  const W q = v.hi / d;
+  if (!std::isfinite(q)) return {q, W(0)};
+  return {q, (std::fma(-q, d, v.hi) + v.lo) / d};
+}
+
+// Rounds a wide value to the storage type T (once).
+template <class T, class W>
+T narrow(W v) {
+  return static_cast<T>(v);
+}
+// Rounds hi + lo to the nearest T, ties to even, as if from the exact sum: hi alone
+// decides unless it lies exactly halfway between two T values, where lo's sign does.
+template <class T, class W>
+T narrow(Pair<W> v) {
+  const T r = static_cast<T>(v.hi);
+  if (v.lo == 0 || !std::isfinite(r) || W(r) == v.hi) return r;
+  const T other = std::nextafter(r, W(r) < v.hi ? std::numeric_limits<T>::infinity() : -std::numeric_limits<T>::infinity());
+  if (W(r) - v.hi != v.hi - W(other)) return r;  // not a tie
+  return ((W(other) > v.hi) == (v.lo > 0)) ? other : r;
+}
+
 }  // namespace activ::detail::scalar

@@ -1,5 +1,7 @@
 // Piecewise-linear (and piecewise-polynomial) families. These are exact: every result
-// is the correctly rounded value of the formula, computed in the wide type.
+// is the correctly rounded value of the formula. Where the formula does arithmetic,
+// forward returns the exact (or twice-W-precise) value as a Pair and the loop rounds
+// it once to the storage type.
 #pragma once
 
 #include <algorithm>
@@ -17,11 +19,12 @@ struct Linear {
 // Keras 3 relu. Slots: negative_slope, max_value (inf = none), threshold,
 // derivative at max_value (0, or 1 where the backend's clip passes the gradient).
 struct Relu {
-  template <class W> static W forward(const Slots& s, W x) {
+  template <class W> static Pair<W> forward(const Slots& s, W x) {
     const W slope = W(s[0]), max_value = W(s[1]), t = W(s[2]);
-    if (x > t) return max_value < kInf<W> ? std::clamp(x, W(0), max_value) : x;
-    if (slope == 0) return 0;
-    return W(0) - slope * (t - x);
+    if (x > t) return Pair<W>{max_value < kInf<W> ? std::clamp(x, W(0), max_value) : x, 0};
+    if (slope == 0 || x == t) return Pair<W>{0, 0};  // +0, as Keras's 0 - slope * relu(t - x)
+    const Pair<W> r = scale(two_sum(t, -x), slope);
+    return Pair<W>{-r.hi, -r.lo};
   }
   template <class W> static W derivative(const Slots& s, W x) {
     const W slope = W(s[0]), max_value = W(s[1]), t = W(s[2]);
@@ -49,10 +52,11 @@ struct Clip {
 
 // x > 0 ? x : slope * x. Slots: slope, derivative at 0 (the slope, or 1 as in JAX).
 struct LeakyRelu {
-  template <class W> static W forward(const Slots& s, W x) {
+  template <class W> static Pair<W> forward(const Slots& s, W x) {
     const W slope = W(s[0]);
-    if (x > 0) return x;
-    return slope == 0 ? signed_zero(x) : slope * x;  // 0 * -inf would be NaN
+    if (x > 0) return {x, 0};
+    if (slope == 0) return {signed_zero(x), 0};  // 0 * -inf would be NaN
+    return two_prod(slope, x);
   }
   template <class W> static W derivative(const Slots& s, W x) {
     if (x > 0) return 1;
@@ -75,14 +79,17 @@ inline double rrelu_noise(std::uint64_t seed, std::uint64_t index, double lower,
 }
 
 struct Rrelu {
+  // Eval mode: (lower + upper) / 2 in double, as PyTorch's Python computes it.
+  static double eval_slope(const Slots& s) { return (double(s[0]) + double(s[1])) / 2; }
   template <class W> static W slope(const Slots& s, std::size_t i) {
-    if (s[2] == 0) return W((s[0] + s[1]) / 2);
+    if (s[2] == 0) return W(eval_slope(s));
     return W(rrelu_noise(static_cast<std::uint64_t>(s[3]), i, double(s[0]), double(s[1])));
   }
-  template <class W> static W forward_at(const Slots& s, W x, std::size_t i) {
-    if (x > 0) return x;
+  template <class W> static Pair<W> forward_at(const Slots& s, W x, std::size_t i) {
+    if (x > 0) return {x, 0};
     const W a = slope<W>(s, i);
-    return a == 0 ? signed_zero(x) : a * x;
+    if (a == 0) return {signed_zero(x), 0};
+    return two_prod(a, x);
   }
   template <class W> static W derivative_at(const Slots& s, W x, std::size_t i) {
     return x > 0 ? W(1) : slope<W>(s, i);
@@ -94,11 +101,11 @@ struct Rrelu {
 // (rather than multiplying by 1/6 or 0.2) keeps the result correctly rounded.
 // Slots: shift, divisor, derivative factor at the two kinks (0, or 1 for clip_by_value).
 struct HardSigmoid {
-  template <class W> static W forward(const Slots& s, W x) {
+  template <class W> static Pair<W> forward(const Slots& s, W x) {
     const W shift = W(s[0]), divisor = W(s[1]);
-    if (x <= -shift) return 0;
-    if (x >= divisor - shift) return 1;
-    return (x + shift) / divisor;
+    if (x <= -shift) return {0, 0};
+    if (x >= divisor - shift) return {1, 0};
+    return divide(two_sum(x, shift), divisor);
   }
   template <class W> static W derivative(const Slots& s, W x) {
     const W shift = W(s[0]), divisor = W(s[1]);
@@ -110,10 +117,10 @@ struct HardSigmoid {
 
 // x * relu6(x + 3) / 6; f'(-3) = 0 and f'(3) = 1 in PyTorch and JAX alike.
 struct HardSwish {
-  template <class W> static W forward(const Slots&, W x) {
-    if (x <= -3) return signed_zero(x);  // x * 0 as the frameworks, without -inf * 0
-    if (x >= 3) return x;
-    return x * (x + 3) / 6;
+  template <class W> static Pair<W> forward(const Slots&, W x) {
+    if (x <= -3) return {signed_zero(x), 0};  // x * 0 as the frameworks, without -inf * 0
+    if (x >= 3) return {x, 0};
+    return divide(scale(two_sum(x, W(3)), x), W(6));
   }
   template <class W> static W derivative(const Slots&, W x) {
     if (x <= -3) return 0;
@@ -148,11 +155,11 @@ struct HardShrink {
 
 // Shrinks toward 0 by lambda. Slots: lambda.
 struct SoftShrink {
-  template <class W> static W forward(const Slots& s, W x) {
+  template <class W> static Pair<W> forward(const Slots& s, W x) {
     const W l = W(s[0]);
-    if (x > l) return x - l;
-    if (x < -l) return x + l;
-    return 0;
+    if (x > l) return two_sum(x, -l);
+    if (x < -l) return two_sum(x, l);
+    return {0, 0};
   }
   template <class W> static W derivative(const Slots& s, W x) {
     return (x > W(s[0]) || x < -W(s[0])) ? 1 : 0;
@@ -161,11 +168,12 @@ struct SoftShrink {
 
 // 0 for x <= -1, (x + 1)^2 / 4 between, x for x >= 1 (JAX, Keras 3).
 struct SparsePlus {
-  template <class W> static W forward(const Slots&, W x) {
-    if (x <= -1) return 0;
-    if (x >= 1) return x;
-    const W u = x + 1;
-    return u * u / 4;
+  template <class W> static Pair<W> forward(const Slots&, W x) {
+    if (x <= -1) return {0, 0};
+    if (x >= 1) return {x, 0};
+    const Pair<W> u = two_sum(x, W(1));
+    const Pair<W> sq = two_prod(u.hi, u.hi);
+    return {sq.hi / 4, (sq.lo + 2 * u.hi * u.lo) / 4};
   }
   template <class W> static W derivative(const Slots&, W x) {
     if (x <= -1) return 0;
@@ -177,10 +185,11 @@ struct SparsePlus {
 // clip((x + 1) / 2, 0, 1). Slots: derivative at +-1 (0 in Keras, 0.25 in JAX, whose
 // clip splits the gradient at ties).
 struct SparseSigmoid {
-  template <class W> static W forward(const Slots&, W x) {
-    if (x <= -1) return 0;
-    if (x >= 1) return 1;
-    return (x + 1) / 2;
+  template <class W> static Pair<W> forward(const Slots&, W x) {
+    if (x <= -1) return {0, 0};
+    if (x >= 1) return {1, 0};
+    const Pair<W> u = two_sum(x, W(1));
+    return {u.hi / 2, u.lo / 2};
   }
   template <class W> static W derivative(const Slots& s, W x) {
     if (x > -1 && x < 1) return W(0.5);
