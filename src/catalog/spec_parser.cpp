@@ -34,27 +34,29 @@ bool iequals(std::string_view a, std::string_view b) {
          });
 }
 
+// Optimal-string-alignment distance: insertions, deletions, substitutions and
+// transpositions of neighbours ("gleu" is one step from "gelu") each cost 1.
 std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diag = row[0];
-    row[0] = i;
     for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0u : 1u)});
-      diag = up;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0u : 1u)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
     }
   }
-  return row[b.size()];
+  return d[a.size()][b.size()];
 }
 
 std::string suggestion(std::string_view name) {
   std::string_view best;
   std::size_t best_d = ~std::size_t{0};
+  // Ties go to the candidate closest in length ("gleu": "gelu" before "elu").
   auto consider = [&](std::string_view candidate) {
     const std::size_t d = edit_distance(name, candidate);
-    if (d < best_d) best_d = d, best = candidate;
+    const auto length_gap = [&](std::string_view c) { return c.size() > name.size() ? c.size() - name.size() : name.size() - c.size(); };
+    if (d < best_d || (d == best_d && length_gap(candidate) < length_gap(best))) best_d = d, best = candidate;
   };
   for (const auto& e : detail::entries()) {
     consider(e.info.name);
