@@ -1,0 +1,31 @@
+// activ eval SPEC [VALUES...] [-i IN.npy] [-o OUT.npy] [--dtype f32|f64]: y = f(x).
+#include <memory>
+
+#include "common.hpp"
+
+namespace activ::cli {
+namespace {
+
+void run_eval(const ArrayOptions& options) {
+  const Activation f = activ::parse(options.spec);
+  const io::NpyArray x = load_input(options);
+  io::NpyArray y = filled_like(x, 0);
+  with_element_type(x.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    f.forward(elements<T>(x), elements<T>(y));
+  });
+  emit(y, options);
+}
+
+}  // namespace
+
+void add_eval_command(CLI::App& app) {
+  // Shared with the callback, which runs after parsing, when add_eval_command is long gone.
+  auto options = std::make_shared<ArrayOptions>();
+  CLI::App* cmd =
+      app.add_subcommand("eval", "Evaluate f(x): VALUES print one result per line; -i/-o read and write .npy");
+  add_array_options(*cmd, *options, "x");
+  cmd->callback([options] { run_eval(*options); });
+}
+
+}  // namespace activ::cli
