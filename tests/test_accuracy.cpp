@@ -76,6 +76,38 @@ std::vector<T> curated_points(const activ::Activation& a) {
   return out;
 }
 
+// Where the derivative of a smooth entry changes sign (gelu' near -0.75, silu' near
+// -1.28, mish' near -1.19, ...): its value there comes from cancellation in any
+// formula, so the points next to the root are the hardest for the ULP bar.
+std::vector<double> derivative_roots(const activ::Activation& a) {
+  std::vector<double> roots;
+  if (a.info().piecewise_linear) return roots;
+  auto d = [&](double x) { return activ::reference::exact_f64(a, What::derivative, x); };
+  double x0 = -20.0, d0 = d(x0);
+  for (int i = 1; i <= 4000; ++i) {
+    const double x1 = -20.0 + i * 0.01, d1 = d(x1);
+    if ((d0 < 0 && d1 > 0) || (d0 > 0 && d1 < 0)) {
+      double lo = x0, hi = x1;
+      for (int k = 0; k < 200 && std::nextafter(lo, hi) != hi; ++k) {
+        const double mid = lo + (hi - lo) / 2;
+        ((d(mid) < 0) == (d0 < 0) ? lo : hi) = mid;
+      }
+      roots.push_back(lo);
+    }
+    x0 = x1;
+    d0 = d1;
+  }
+  return roots;
+}
+
+template <class T>
+std::vector<T> near_roots(const std::vector<double>& roots) {
+  std::vector<T> out;
+  for (double r : roots)
+    for (T n : neighbours(static_cast<T>(r), 64)) out.push_back(n);
+  return out;
+}
+
 // Every `stride`-th float32 bit pattern (an odd stride hits every mantissa pattern in
 // turn), plus a denser sweep of [-128, 128] where the functions bend.
 std::vector<float> f32_sweep(std::uint64_t stride) {
@@ -189,6 +221,7 @@ class Accuracy : public ::testing::TestWithParam<Case> {};
 TEST_P(Accuracy, Float32) {
   const activ::Activation a = activ::parse(GetParam().spec);
   std::vector<float> x = curated_points<float>(a);
+  for (float r : near_roots<float>(derivative_roots(a))) x.push_back(r);
   const std::vector<float> sweep = f32_sweep(GetParam().full ? 65537 : 1048573);
   x.insert(x.end(), sweep.begin(), sweep.end());
   check(a, What::forward, x, kF32ForwardBar, "f32 fwd");
@@ -199,6 +232,7 @@ TEST_P(Accuracy, Float64) {
   const activ::Activation a = activ::parse(GetParam().spec);
   std::vector<double> x = curated_points<double>(a);
   for (float v : curated_points<float>(a)) x.push_back(v);
+  for (double r : near_roots<double>(derivative_roots(a))) x.push_back(r);
   const std::vector<double> sweep = f64_sweep(GetParam().full ? 20000 : 2000);
   x.insert(x.end(), sweep.begin(), sweep.end());
   check(a, What::forward, x, kF64ForwardBar, "f64 fwd");

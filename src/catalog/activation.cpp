@@ -67,7 +67,8 @@ void Activation::backward(std::span<const double> x, std::span<const double> dy,
   run_backward(*this, x, dy, dx, detail::kernels(entry_->family).backward_f64);
 }
 
-const FunctionInfo& Activation::info() const noexcept { return entry_->info; }
+// The catalogue's own object, so that &a.info() can be compared with catalog()'s.
+const FunctionInfo& Activation::info() const noexcept { return catalog()[entry_ - detail::entries().data()]; }
 std::string_view Activation::name() const noexcept { return entry_->info.name; }
 
 double Activation::param(std::string_view name) const {

@@ -49,7 +49,7 @@ std::string_view family_name(Family f) noexcept;
 // A family's parameters in its own canonical form, as kernels and the oracle read
 // them. long double so that float64 evaluation keeps constants like SELU's scale to
 // more than 53 bits.
-inline constexpr std::size_t kMaxSlots = 4;
+inline constexpr std::size_t kMaxSlots = 5;
 
 // SELU's constants (Klambauer et al. 2017). The oracle recognises them in the slots
 // and uses the decimal expansions instead.

@@ -79,7 +79,7 @@ FamilyText family_text(Family f) {
     case Family::linear: return {"f(x) = x", "f'(x) = 1", true};
     case Family::relu:
       return {"f(x) = x > t ? (max_value given ? clip(x, 0, max_value) : x) : -negative_slope*(t - x)   (t = threshold)",
-              "f'(x) = x > t ? (1 inside the clip range, 0 outside it) : negative_slope; f'(t) = negative_slope", true};
+              "f'(x) = x > t ? (1 inside the clip range, 0 outside it) : negative_slope; f'(t): see the notes", true};
     case Family::clip:
       return {"f(x) = min(max(x, min_val), max_val)", "f'(x) = 1 for min_val < x < max_val, 0 outside", true};
     case Family::leaky_relu:
@@ -140,13 +140,13 @@ struct Spelling {
   std::string_view derivative = {};
 };
 
-void set(Slots& s, long double a = 0, long double b = 0, long double c = 0, long double d = 0) {
-  s.v = {a, b, c, d};
+void set(Slots& s, long double a = 0, long double b = 0, long double c = 0, long double d = 0, long double e = 0) {
+  s.v = {a, b, c, d, e};
 }
 
 // Binds shared by several spellings.
 void bind_none(const double*, Slots& s) { set(s); }
-void bind_relu_plain(const double*, Slots& s) { set(s, 0, kInf, 0, 0); }
+void bind_relu_plain(const double*, Slots& s) { set(s, 0, kInf, 0, 0, 0); }
 void bind_relu6(const double*, Slots& s) { set(s, 0, 6, 0); }
 void bind_hardtanh_fixed_pass(const double*, Slots& s) { set(s, -1, 1, 1); }
 void bind_slope_at_zero(const double* p, Slots& s) { set(s, p[0], p[0]); }
@@ -163,10 +163,13 @@ void bind_first(const double* p, Slots& s) { set(s, p[0]); }
 void bind_first_two(const double* p, Slots& s) { set(s, p[0], p[1]); }
 void bind_sparse_sigmoid_zero(const double*, Slots& s) { set(s, 0); }
 void bind_keras_relu(const double* p, Slots& s) {
-  // Keras uses backend relu6 (zero gradient at 6) for max_value == 6 without a
-  // threshold, and clip (gradient passes at the bound) for any other max_value.
+  // Keras 3's ReLU.static_call: with only a slope it is backend leaky_relu (f'(0) =
+  // slope); otherwise x * (x > t) (or relu / relu6) minus slope * relu(t - x), both
+  // with zero gradient at x = t on TensorFlow. max_value == 6 without a threshold uses
+  // relu6 (zero gradient at 6); any other max_value uses clip, which passes it.
+  const bool leaky_path = p[1] == kInf && p[2] == 0;
   const bool relu6_path = p[1] == 6 && p[2] == 0;
-  set(s, p[0], p[1], p[2], relu6_path ? 0 : 1);
+  set(s, p[0], p[1], p[2], relu6_path ? 0 : 1, leaky_path ? p[0] : 0);
 }
 
 std::string_view check_rrelu(const double* p) {
@@ -203,8 +206,8 @@ std::vector<Spelling> spellings() {
   // ---- unqualified: PyTorch's definition where PyTorch has the function, else Keras 3's
   add({F::activ, "linear", {"identity"}, Fa::linear, {}, bind_none, "keras.activations.linear, jax.nn.identity."});
   add({F::activ, "relu", {}, Fa::relu, {slope_keras, max_value, threshold_keras},
-       [](const double* p, Slots& s) { set(s, p[0], p[1], p[2], 0); },
-       "Keras 3's parameters with PyTorch's behaviour: the defaults give max(x, 0) and relu'(0) = 0; f' = 0 at max_value as in PyTorch's hardtanh."});
+       [](const double* p, Slots& s) { set(s, p[0], p[1], p[2], 0, p[0]); },
+       "Keras 3's parameters with PyTorch's behaviour: the defaults give max(x, 0) and relu'(0) = 0 as PyTorch; f'(threshold) = negative_slope (the left slope, as leaky_relu's f'(0)); f' = 0 at max_value as PyTorch's hardtanh."});
   add({F::activ, "relu6", {}, Fa::clip, {}, bind_relu6, "f'(0) = f'(6) = 0 in PyTorch, TensorFlow and JAX alike.",
        no_check, "f(x) = min(max(x, 0), 6)", "f'(x) = 1 for 0 < x < 6, else 0"});
   add({F::activ, "leaky_relu", {}, Fa::leaky_relu, {real("negative_slope", 0.01, "slope for x < 0")}, bind_slope_at_zero,
@@ -292,7 +295,7 @@ std::vector<Spelling> spellings() {
 
   // ---- keras.activations (Keras 3; gradients as its default TensorFlow backend)
   add({F::keras, "relu", {}, Fa::relu, {slope_keras, max_value, threshold_keras}, bind_keras_relu,
-       "With only negative_slope this is leaky_relu. f'(threshold) = negative_slope; at max_value f' = 1 (clip passes the gradient) except for max_value = 6 without threshold, which uses relu6 (f' = 0)."});
+       "With only negative_slope this is leaky_relu (f'(0) = negative_slope); otherwise f'(threshold) = 0 as on the TensorFlow backend. At max_value f' = 1 (clip passes the gradient) except for max_value = 6 without threshold, which uses relu6 (f' = 0)."});
   add({F::keras, "leaky_relu", {}, Fa::leaky_relu, {real("negative_slope", 0.2, "slope for x < 0")}, bind_slope_at_zero,
        "Default slope 0.2 (the LeakyReLU layer: 0.3); f'(0) = slope on TensorFlow and PyTorch, 1 on JAX."});
   add({F::keras, "relu6", {}, Fa::clip, {}, bind_relu6, "", no_check, "f(x) = min(max(x, 0), 6)", "f'(x) = 1 for 0 < x < 6, else 0"});
@@ -474,7 +477,7 @@ std::span<const FunctionInfo> catalog() noexcept { return detail::registry().inf
 
 const FunctionInfo* find_function(std::string_view name) noexcept {
   const detail::Entry* e = detail::find_entry(name);
-  return e ? &e->info : nullptr;
+  return e ? &catalog()[e - detail::entries().data()] : nullptr;
 }
 
 }  // namespace activ

@@ -145,9 +145,9 @@ std::vector<std::string_view> split_arguments(std::string_view body, std::string
     }
   }
   if (quote) fail("malformed spec " + quoted(spec) + ": unterminated quote");
-  // A trailing comma, as Python allows: "f(a=1,)".
-  if (out.size() > 1 && out.back().empty()) out.pop_back();
-  if (out.size() == 1 && out.front().empty()) out.clear();
+  // A trailing comma after an argument, as Python allows: "f(a=1,)" (but not "f(,)").
+  if (out.size() > 1 && out.back().empty() && !out[out.size() - 2].empty()) out.pop_back();
+  if (out.size() == 1 && out.front().empty()) out.clear();  // "f()
   return out;
 }
 

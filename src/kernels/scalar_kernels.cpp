@@ -3,6 +3,7 @@
 #include <array>
 #include <cmath>
 #include <cstddef>
+#include <type_traits>
 
 #include "kernels/scalar/exponential.hpp"
 #include "kernels/scalar/gelu.hpp"
@@ -16,6 +17,10 @@ namespace {
 template <class T> struct Wide;
 template <> struct Wide<float> { using type = double; };
 template <> struct Wide<double> { using type = long double; };
+
+// Families whose derivative has roots where float64 needs binary128 (quad.hpp).
+template <class F>
+concept RootSensitive = requires(const Slots& s, long double x) { F::near_derivative_root(s, x); };
 
 // Families whose value depends on the element's index (rrelu's per-element slope).
 template <class F>
@@ -45,6 +50,11 @@ void backward(const Slots& s, const T* x, const T* dy, T* dx, std::size_t n) {
       dx[i] = xi;
     } else if constexpr (Indexed<F>) {
       dx[i] = static_cast<T>(W(dy[i]) * F::template derivative_at<W>(s, W(xi), i));
+    } else if constexpr (RootSensitive<F> && std::is_same_v<T, double>) {
+      if (F::near_derivative_root(s, W(xi)))
+        dx[i] = static_cast<T>(scalar::Quad(dy[i]) * F::template derivative<scalar::Quad>(s, scalar::Quad(xi)));
+      else
+        dx[i] = static_cast<T>(W(dy[i]) * F::template derivative<W>(s, W(xi)));
     } else {
       dx[i] = static_cast<T>(W(dy[i]) * F::template derivative<W>(s, W(xi)));
     }

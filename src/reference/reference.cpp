@@ -77,7 +77,7 @@ void piecewise(Family fam, const Slots& s, reference::What what, mpfr_srcptr x, 
     case Family::linear:
       fwd ? (void)mpfr_set(r, x, N) : (void)mpfr_set_ui(r, 1, N);
       return;
-    case Family::relu: {  // slope, max_value, threshold, f'(max_value)
+    case Family::relu: {  // slope, max_value, threshold, f'(max_value), f'(threshold)
       const bool has_max = std::isfinite(s[1]);
       if (cmp(x, s[2]) > 0) {
         if (fwd) {
@@ -93,7 +93,7 @@ void piecewise(Family fam, const Slots& s, reference::What what, mpfr_srcptr x, 
         }
         return;
       }
-      if (!fwd) return set_slot(r, s[0]);
+      if (!fwd) return set_slot(r, cmp(x, s[2]) == 0 ? s[4] : s[0]);
       if (s[0] == 0) return mpfr_set_zero(r, 1);
       Real t;
       set_slot(t, s[2]);

@@ -12,6 +12,7 @@
 #include <limits>
 
 #include "catalog/entry.hpp"
+#include "kernels/scalar/quad.hpp"
 
 namespace activ::detail::scalar {
 
@@ -21,16 +22,16 @@ inline constexpr W kInf = std::numeric_limits<W>::infinity();
 // 1 / (1 + e^-x) without overflow and with full relative accuracy on both tails.
 template <class W>
 W logistic(W x) {
-  if (x >= 0) return W(1) / (W(1) + std::exp(-x));
-  const W e = std::exp(x);
+  if (x >= 0) return W(1) / (W(1) + math::exp(-x));
+  const W e = math::exp(x);
   return e / (W(1) + e);
 }
 
 // log(1 + e^x) = max(x, 0) + log1p(e^-|x|): never overflows, exact tails.
 template <class W>
 W log1p_exp(W x) {
-  if (x > 0) return x + std::log1p(std::exp(-x));
-  return std::log1p(std::exp(x));
+  if (x > 0) return x + math::log1p(math::exp(-x));
+  return math::log1p(math::exp(x));
 }
 
 // A zero with the sign of x: several frameworks compute x * 0 on their flat parts.
@@ -57,7 +58,7 @@ Pair<W> two_sum(W a, W b) {
 template <class W>
 Pair<W> two_prod(W a, W b) {
   const W p = a * b;
-  return {p, std::isfinite(p) ? std::fma(a, b, -p) : W(0)};
+  return {p, math::isfinite(p) ? math::fma(a, b, -p) : W(0)};
 }
 // (hi + lo) * c, to about twice W's precision.
 template <class W>
@@ -69,8 +70,8 @@ Pair<W> scale(Pair<W> v, W c) {
 template <class W>
 Pair<W> divide(Pair<W> v, W d) {
   const W q = v.hi / d;
-  if (!std::isfinite(q)) return {q, W(0)};
-  return {q, (std::fma(-q, d, v.hi) + v.lo) / d};
+  if (!math::isfinite(q)) return {q, W(0)};
+  return {q, (math::fma(-q, d, v.hi) + v.lo) / d};
 }
 
 // Rounds a wide value to the storage type T (once).

@@ -19,9 +19,13 @@ struct LogSigmoid {
 
 // x * sigma(beta * x). Slots: beta (1 for silu).
 struct Swish {
+  // silu'(u) = 0 at u = -1.27846454...
+  template <class W> static bool near_derivative_root(const Slots& s, W x) {
+    return math::fabs(W(s[0]) * x + W(1.2784645427610738L)) < W(0.05);
+  }
   template <class W> static W forward(const Slots& s, W x) {
     const W beta = W(s[0]);
-    if (std::isinf(x)) {  // x * 0 at the flat end is the limit 0, not NaN
+    if (math::isinf(x)) {  // x * 0 at the flat end is the limit 0, not NaN
       if (beta == 0) return x;
       return (beta * x > 0) ? x : signed_zero(x);  // x sigma(bx) -> 0 with the sign of x
     }
@@ -32,7 +36,7 @@ struct Swish {
     const W beta = W(s[0]);
     if (beta == 0) return W(0.5);
     const W bx = beta * x;
-    if (std::isinf(bx)) return bx > 0 ? W(1) : -W(0);  // f' -> 1, or 0 from below
+    if (math::isinf(bx)) return bx > 0 ? W(1) : -W(0);  // f' -> 1, or 0 from below
     return logistic(bx) * (W(1) + bx * logistic(-bx));
   }
 };
@@ -55,8 +59,12 @@ struct Softplus {
 // x tanh(softplus(x)). With n = e^x (e^x + 2), tanh(log(1 + e^x)) = n / (n + 2) and
 // 1 - tanh(softplus(x)) = 2 / (n + 2): neither cancels on either tail.
 struct Mish {
+  // mish'(x) = 0 at x = -1.19243121...
+  template <class W> static bool near_derivative_root(const Slots&, W x) {
+    return math::fabs(x + W(1.1924312145154950L)) < W(0.05);
+  }
   template <class W> static W tanh_softplus(W x, W& one_minus) {
-    const W e = std::exp(x), n = e * (e + 2);
+    const W e = math::exp(x), n = e * (e + 2);
     one_minus = W(2) / (n + 2);  // 0 once n overflows
     return x < 0 ? n / (n + 2) : W(1) - one_minus;
   }
@@ -67,7 +75,7 @@ struct Mish {
   }
   // t + x sigma(x) (1 - t^2), t = tanh(softplus(x)).
   template <class W> static W derivative(const Slots&, W x) {
-    if (std::isinf(x)) return x > 0 ? W(1) : -W(0);
+    if (math::isinf(x)) return x > 0 ? W(1) : -W(0);
     W one_minus;
     const W t = tanh_softplus(x, one_minus);
     return t + x * logistic(x) * one_minus * (W(1) + t);

@@ -17,7 +17,8 @@ struct Linear {
 };
 
 // Keras 3 relu. Slots: negative_slope, max_value (inf = none), threshold,
-// derivative at max_value (0, or 1 where the backend's clip passes the gradient).
+// derivative at max_value (0, or 1 where the backend's clip passes the gradient),
+// derivative at the threshold.
 struct Relu {
   template <class W> static Pair<W> forward(const Slots& s, W x) {
     const W slope = W(s[0]), max_value = W(s[1]), t = W(s[2]);
@@ -28,7 +29,8 @@ struct Relu {
   }
   template <class W> static W derivative(const Slots& s, W x) {
     const W slope = W(s[0]), max_value = W(s[1]), t = W(s[2]);
-    if (x <= t) return slope;  // the left slope at the kink x == t, as torch's relu'(0) = 0
+    if (x == t) return W(s[4]);
+    if (x < t) return slope;
     if (max_value < kInf<W>) {
       if (x > max_value || x < 0) return 0;
       if (x == max_value) return W(s[3]);
