@@ -268,10 +268,14 @@ TEST(Catalog, DefaultsLieInsideTheirOwnRanges) {
           EXPECT_EQ(p.default_value, std::floor(p.default_value));
           break;
         case ParamKind::real:
-          if (!p.none_allowed) EXPECT_TRUE(std::isfinite(p.default_value));
+          if (!p.none_allowed) {
+            EXPECT_TRUE(std::isfinite(p.default_value));
+          }
           break;
       }
-      if (p.kind != ParamKind::choice) EXPECT_TRUE(p.choices.empty());
+      if (p.kind != ParamKind::choice) {
+        EXPECT_TRUE(p.choices.empty());
+      }
     }
   }
 }
