@@ -373,6 +373,10 @@ double settle(double v) {
 
 template <class T>
 void expect_limit(T got, double want, const std::string& what) {
+  if (std::isnan(want)) {  // outside the domain (log1mexp below 0)
+    EXPECT_TRUE(std::isnan(got)) << what << " = " << got << " outside the domain";
+    return;
+  }
   ASSERT_FALSE(std::isnan(got)) << what << " is NaN";
   const T w = static_cast<T>(want);
   if (std::isinf(w) || w == 0) {

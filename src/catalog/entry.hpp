@@ -23,6 +23,7 @@ enum class Family : unsigned char {
   rrelu,             // training mode: one seeded slope per element
   elu,               // elu, selu, celu
   exponential,
+  log1mexp,          // log(1 - e^-x), x >= 0
   gelu,              // erf or tanh approximation
   sigmoid,
   log_sigmoid,

@@ -91,6 +91,8 @@ FamilyText family_text(Family f) {
       return {"f(x) = x > 0 ? scale*x : scale*alpha*(exp(x/d) - 1)   (elu: scale = d = 1; selu: scale = 1.0507..., alpha = 1.6732...; celu: d = alpha)",
               "f'(x) = x > 0 ? scale : scale*(alpha/d)*exp(x/d)", false};
     case Family::exponential: return {"f(x) = exp(x)", "f'(x) = exp(x)", false};
+    case Family::log1mexp:
+      return {"f(x) = log(1 - exp(-x)) for x >= 0 (NaN below 0)", "f'(x) = 1/(exp(x) - 1)", false};
     case Family::gelu:
       return {"f(x) = x*Phi(x) = x/2*erfc(-x/sqrt(2)); tanh: x/2*(1 + tanh(sqrt(2/pi)*(x + 0.044715x^3)))",
               "f'(x) = Phi(x) + x*phi(x); tanh: s(1 + 2x(1 - s)u'), s = sigmoid(2u), u' = sqrt(2/pi)(1 + 0.134145x^2)", false};
@@ -247,6 +249,8 @@ std::vector<Spelling> spellings() {
        "PyTorch's beta = 1, threshold = 20 (linear above it); JAX, TensorFlow and Keras have no parameters (threshold=None here)."});
   add({F::activ, "mish", {}, Fa::mish, {}, bind_none, ""});
   add({F::activ, "exponential", {"exp"}, Fa::exponential, {}, bind_none, "keras.activations.exponential."});
+  add({F::activ, "log1mexp", {}, Fa::log1mexp, {}, bind_none,
+       "jax.nn.log1mexp: log(-expm1(-x)) below ln 2, log1p(-exp(-x)) above, so neither end cancels. f(0) = -inf, NaN for x < 0."});
   add({F::activ, "threshold", {}, Fa::threshold, {required("threshold", "values at or below it are replaced"), required("value", "the replacement")},
        bind_first_two, "torch.nn.functional.threshold; keras.activations.threshold(x, threshold, default_value) is the same."});
   add({F::activ, "thresholded_relu", {}, Fa::thresholded_relu, {real("theta", 1.0, "threshold")}, bind_first,
@@ -386,6 +390,7 @@ std::vector<Spelling> spellings() {
   add({F::jax, "squareplus", {}, Fa::squareplus, {squareplus_b}, bind_first, ""});
   add({F::jax, "mish", {}, Fa::mish, {}, bind_none, ""});
   add({F::jax, "identity", {}, Fa::linear, {}, bind_none, ""});
+  add({F::jax, "log1mexp", {}, Fa::log1mexp, {}, bind_none, "Custom JVP g/expm1(x)."});
   return t;
 }
 
@@ -441,7 +446,7 @@ const Registry& registry() {
 std::string_view family_name(Family f) noexcept {
   static constexpr std::string_view names[] = {
       "linear",      "relu",        "clip",         "leaky_relu", "rrelu",       "elu",
-      "exponential", "gelu",        "sigmoid",      "log_sigmoid", "swish",      "softplus",
+      "exponential", "log1mexp",    "gelu",        "sigmoid",      "log_sigmoid", "swish",      "softplus",
       "mish",        "tanh",        "tanh_shrink",  "softsign",   "squareplus",  "hard_sigmoid",
       "hard_swish",  "threshold",   "thresholded_relu", "hard_shrink", "soft_shrink", "sparse_plus",
       "sparse_sigmoid"};

@@ -77,6 +77,7 @@ constexpr Kernels table_entry(Family f) {
     case Family::rrelu: return kernels_of<Rrelu>();
     case Family::elu: return kernels_of<Elu>();
     case Family::exponential: return kernels_of<Exponential>();
+    case Family::log1mexp: return kernels_of<Log1mexp>();
     case Family::gelu: return kernels_of<Gelu>();
     case Family::sigmoid: return kernels_of<Sigmoid>();
     case Family::log_sigmoid: return kernels_of<LogSigmoid>();

@@ -264,6 +264,24 @@ void smooth(Family fam, const Slots& s, What what, mpfr_srcptr x, mpfr_ptr r) {
       return;
     }
     case Family::exponential: mpfr_exp(r, x, N); return;
+    case Family::log1mexp:
+      if (!fwd) {  // 1 / expm1(x)
+        mpfr_expm1(a, x, N);
+        mpfr_ui_div(r, 1, a, N);
+        return;
+      }
+      // Both forms are exact in MPFR; the split only avoids 1 - e^-x rounding to 1.
+      mpfr_neg(a, x, N);
+      if (mpfr_cmp_d(x, 0.5) < 0) {
+        mpfr_expm1(a, a, N);
+        mpfr_neg(a, a, N);
+        mpfr_log(r, a, N);
+      } else {
+        mpfr_exp(a, a, N);
+        mpfr_neg(a, a, N);
+        mpfr_log1p(r, a, N);
+      }
+      return;
     case Family::gelu:
       if (s[0] == 0) {
         // Phi(x) = erfc(-x / sqrt 2) / 2

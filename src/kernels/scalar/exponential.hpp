@@ -27,4 +27,14 @@ struct Exponential {
   template <class W> static W derivative(const Slots&, W x) { return std::exp(x); }
 };
 
+// log(1 - e^-x), defined for x >= 0: log(-expm1(-x)) below ln 2 (where 1 - e^-x is
+// small) and log1p(-e^-x) above it (where it is close to 1), as jax.nn.log1mexp.
+struct Log1mexp {
+  template <class W> static W forward(const Slots&, W x) {
+    if (x < W(0.693147180559945309417232121458176568L)) return std::log(-std::expm1(-x));
+    return std::log1p(-std::exp(-x));
+  }
+  template <class W> static W derivative(const Slots&, W x) { return 1 / std::expm1(x); }
+};
+
 }  // namespace activ::detail::scalar
