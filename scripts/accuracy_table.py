@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
-"""Turns the output of tests/test_accuracy into the markdown table of docs/accuracy.md.
+"""Turns the output of tests/test_accuracy into the markdown table of docs/accuracy.md,
+or with --json into docs/results/accuracy.json (what the report reads).
 
     build/release/tests/test_accuracy | python3 scripts/accuracy_table.py > table.md
+    build/release/tests/test_accuracy | python3 scripts/accuracy_table.py --json > docs/results/accuracy.json
 """
+import json
 import re
 import sys
 
@@ -21,6 +24,13 @@ for line in sys.stdin:
         rows[spec] = {}
         order.append(spec)
     rows[spec][m["label"]] = (float(m["ulp"]), m["x"], int(m["points"]))
+
+if "--json" in sys.argv[1:]:
+    out = {spec: {c: {"max_ulp": rows[spec][c][0], "at_x": float(rows[spec][c][1]), "points": rows[spec][c][2]}
+                  for c in COLUMNS if c in rows[spec]} for spec in order}
+    json.dump(out, sys.stdout, indent=1, sort_keys=False)
+    print()
+    sys.exit(0)
 
 print("| function | " + " | ".join(f"{c} max ULP (at x)" for c in COLUMNS) + " | points f32 / f64 |")
 print("|---|" + "---|" * (len(COLUMNS) + 1))
