@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <type_traits>
 
+#include "kernels/kernels.hpp"
 #include "kernels/scalar/exponential.hpp"
 #include "kernels/scalar/gelu.hpp"
 #include "kernels/scalar/hyperbolic.hpp"
@@ -109,6 +110,6 @@ constexpr auto kTable = [] {
 
 }  // namespace
 
-const Kernels& kernels(Family f) noexcept { return kTable[static_cast<std::size_t>(f)]; }
+const Kernels& scalar_kernels(Family f) noexcept { return kTable[static_cast<std::size_t>(f)]; }
 
 }  // namespace activ::detail

@@ -1,0 +1,69 @@
+// kernels(Family): the scalar kernels, with float32 replaced by the SIMD bodies of
+// src/kernels/simd/ where they exist.
+#include <array>
+
+#include "kernels/kernels.hpp"
+#include "kernels/simd/elementwise.hpp"
+
+namespace activ::detail {
+namespace {
+
+// Families whose SIMD body covers only some settings pick per call: rrelu's training
+// mode draws per-element slopes (scalar), gelu's erf form has no SIMD erfc yet.
+void rrelu_forward(const Slots& s, const float* x, float* y, std::size_t n) {
+  if (s[2] == 0) return simd::RreluEvalForwardF32(s, x, y, n);
+  scalar_kernels(Family::rrelu).forward_f32(s, x, y, n);
+}
+void rrelu_backward(const Slots& s, const float* x, const float* dy, float* dx, std::size_t n) {
+  if (s[2] == 0) return simd::RreluEvalBackwardF32(s, x, dy, dx, n);
+  scalar_kernels(Family::rrelu).backward_f32(s, x, dy, dx, n);
+}
+void gelu_forward(const Slots& s, const float* x, float* y, std::size_t n) {
+  if (s[0] != 0) return simd::GeluTanhForwardF32(s, x, y, n);
+  scalar_kernels(Family::gelu).forward_f32(s, x, y, n);
+}
+void gelu_backward(const Slots& s, const float* x, const float* dy, float* dx, std::size_t n) {
+  if (s[0] != 0) return simd::GeluTanhBackwardF32(s, x, dy, dx, n);
+  scalar_kernels(Family::gelu).backward_f32(s, x, dy, dx, n);
+}
+
+Kernels assemble(Family f) {
+  Kernels k = scalar_kernels(f);
+  auto use = [&k](auto forward, auto backward) {
+    k.forward_f32 = forward;
+    k.backward_f32 = backward;
+  };
+  switch (f) {
+    case Family::linear: use(simd::LinearForwardF32, simd::LinearBackwardF32); break;
+    case Family::relu: use(simd::ReluForwardF32, simd::ReluBackwardF32); break;
+    case Family::clip: use(simd::ClipForwardF32, simd::ClipBackwardF32); break;
+    case Family::leaky_relu: use(simd::LeakyReluForwardF32, simd::LeakyReluBackwardF32); break;
+    case Family::rrelu: use(rrelu_forward, rrelu_backward); break;
+    case Family::hard_sigmoid: use(simd::HardSigmoidForwardF32, simd::HardSigmoidBackwardF32); break;
+    case Family::hard_swish: use(simd::HardSwishForwardF32, simd::HardSwishBackwardF32); break;
+    case Family::elu: use(simd::EluForwardF32, simd::EluBackwardF32); break;
+    case Family::exponential: use(simd::ExponentialForwardF32, simd::ExponentialBackwardF32); break;
+    case Family::sigmoid: use(simd::SigmoidForwardF32, simd::SigmoidBackwardF32); break;
+    case Family::log_sigmoid: use(simd::LogSigmoidForwardF32, simd::LogSigmoidBackwardF32); break;
+    case Family::swish: use(simd::SwishForwardF32, simd::SwishBackwardF32); break;
+    case Family::softplus: use(simd::SoftplusForwardF32, simd::SoftplusBackwardF32); break;
+    case Family::mish: use(simd::MishForwardF32, simd::MishBackwardF32); break;
+    case Family::gelu: use(gelu_forward, gelu_backward); break;
+    case Family::tanh: use(simd::TanhForwardF32, simd::TanhBackwardF32); break;
+    case Family::softsign: use(simd::SoftsignForwardF32, simd::SoftsignBackwardF32); break;
+    default: break;  // scalar only for now
+  }
+  return k;
+}
+
+const auto kTable = [] {
+  std::array<Kernels, static_cast<std::size_t>(Family::count_)> t{};
+  for (std::size_t i = 0; i < t.size(); ++i) t[i] = assemble(static_cast<Family>(i));
+  return t;
+}();
+
+}  // namespace
+
+const Kernels& kernels(Family f) noexcept { return kTable[static_cast<std::size_t>(f)]; }
+
+}  // namespace activ::detail

@@ -1,0 +1,528 @@
+// SIMD float32 kernels, one body for every ISA (Highway foreach_target with runtime
+// dispatch). float32 lanes are promoted to float64 and evaluated there: Highway's
+// float64 Exp, Expm1, Log1p and Tanh are within 4 float64 ULP (2^-50 relative), which
+// the final rounding to float32 absorbs (0.5 + 2^-26 ULP), so the cancellation-free
+// formulas of the scalar kernels (src/kernels/scalar/) carry over unchanged.
+// Piecewise-linear families compute an exact double pair hi + lo, round hi to odd
+// with lo's sign and then to float32: rounding twice that way is exact (53 >= 24 + 2),
+// so these stay bit-identical to the scalar kernels.
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "kernels/simd/elementwise.cc"
+#include <hwy/foreach_target.h>  // IWYU pragma: keep
+
+#include <hwy/contrib/math/math-inl.h>
+#include <hwy/highway.h>
+
+#include <cstring>
+
+#include "kernels/simd/elementwise.hpp"
+
+HWY_BEFORE_NAMESPACE();
+namespace activ::detail::simd {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+using D = hn::ScalableTag<double>;
+using V = hn::Vec<D>;
+using DF = hn::Rebind<float, D>;  // as many float lanes as D has double lanes
+using VF = hn::Vec<DF>;
+
+struct Params {
+  double v[kMaxSlots];
+  explicit Params(const Slots& s) {
+    for (std::size_t i = 0; i < kMaxSlots; ++i) v[i] = static_cast<double>(s.v[i]);
+  }
+};
+
+HWY_INLINE V Lit(double c) { return hn::Set(D(), c); }
+
+// e^x for every x: Highway's Exp is valid on [-DBL_MAX, 706]; above 709 the result
+// is +inf, below -1000 it is 0 (also for -inf).
+HWY_INLINE V Exp(V x) {
+  const D d;
+  const V big = Lit(709.0);
+  return hn::IfThenElse(hn::Gt(x, big), Lit(HUGE_VAL), hn::Exp(d, hn::Max(hn::Min(x, big), Lit(-1000.0))));
+}
+
+// 1 / (1 + e^-x) for both signs without overflow.
+HWY_INLINE V Logistic(V x) {
+  const V e = Exp(hn::Neg(hn::Abs(x)));
+  const V s = hn::Div(Lit(1.0), hn::Add(Lit(1.0), e));
+  return hn::IfThenElse(hn::Ge(x, hn::Zero(D())), s, hn::Mul(e, s));
+}
+
+// log(1 + e^x) = max(x, 0) + log1p(e^-|x|).
+HWY_INLINE V Log1pExp(V x) {
+  const D d;
+  return hn::Add(hn::Max(x, hn::Zero(d)), hn::Log1p(d, Exp(hn::Neg(hn::Abs(x)))));
+}
+
+// An unevaluated double pair, rounded to float32 once (see the file comment).
+struct Pair {
+  V hi, lo;
+};
+HWY_INLINE Pair Exact(V v) { return {v, hn::Zero(D())}; }
+HWY_INLINE Pair TwoSum(V a, V b) {
+  const V s = hn::Add(a, b), bb = hn::Sub(s, a);
+  return {s, hn::Add(hn::Sub(a, hn::Sub(s, bb)), hn::Sub(b, bb))};
+}
+HWY_INLINE Pair TwoProd(V a, V b) {
+  const V p = hn::Mul(a, b);
+  const V e = hn::MulSub(a, b, p);  // a*b - p, exact with FMA
+  return {p, hn::IfThenElseZero(hn::IsFinite(p), e)};
+}
+HWY_INLINE Pair Scale(Pair v, V c) {
+  const Pair p = TwoProd(v.hi, c);
+  return {p.hi, hn::MulAdd(v.lo, c, p.lo)};
+}
+HWY_INLINE Pair Divide(Pair v, V d) {
+  const V q = hn::Div(v.hi, d);
+  const V r = hn::Add(hn::NegMulAdd(q, d, v.hi), v.lo);  // v.hi - q*d exact, plus lo
+  return {q, hn::IfThenElseZero(hn::IsFinite(q), hn::Div(r, d))};
+}
+HWY_INLINE Pair Select(hn::Mask<D> m, Pair a, Pair b) {
+  return {hn::IfThenElse(m, a.hi, b.hi), hn::IfThenElse(m, a.lo, b.lo)};
+}
+
+// hi rounded to odd in the direction of lo: an inexact pair whose hi has an even last
+// bit moves one ULP toward lo.
+HWY_INLINE V RoundToOdd(Pair p) {
+  const D d;
+  const hn::RebindToUnsigned<D> du;
+  const auto bits = hn::BitCast(du, p.hi);
+  const auto one = hn::Set(du, 1);
+  const auto even = hn::Eq(hn::And(bits, one), hn::Zero(du));
+  const auto inexact = hn::RebindMask(du, hn::Ne(p.lo, hn::Zero(d)));
+  const auto same_sign = hn::Eq(hn::ShiftRight<63>(hn::Xor(bits, hn::BitCast(du, p.lo))), hn::Zero(du));
+  const auto step = hn::IfThenElse(same_sign, one, hn::Set(du, ~uint64_t{0}));  // +1 or -1 in magnitude
+  return hn::BitCast(d, hn::IfThenElse(hn::And(even, inexact), hn::Add(bits, step), bits));
+}
+HWY_INLINE V Narrowable(V v) { return v; }
+HWY_INLINE V Narrowable(Pair p) { return RoundToOdd(p); }
+
+// ---- families ----------------------------------------------------------------------
+// Each has Forward(p, x) -> V or Pair and Derivative(p, x) -> V, in double lanes; NaN
+// lanes are replaced by the input afterwards, infinities reach them.
+
+struct Linear {
+  static Pair Forward(const Params&, V x) { return Exact(x); }
+  static V Derivative(const Params&, V) { return Lit(1.0); }
+};
+
+struct Relu {  // negative_slope, max_value, threshold, f'(max_value), f'(threshold)
+  static Pair Forward(const Params& p, V x) {
+    const D d;
+    const V t = Lit(p.v[2]);
+    V above = x;
+    if (p.v[1] < HUGE_VAL) above = hn::Min(hn::Max(x, hn::Zero(d)), Lit(p.v[1]));
+    if (p.v[0] == 0) return {hn::IfThenElse(hn::Gt(x, t), above, hn::Zero(d)), hn::Zero(d)};
+    const Pair r = Scale(TwoSum(t, hn::Neg(x)), Lit(p.v[0]));
+    const Pair below = {hn::Neg(r.hi), hn::Neg(r.lo)};
+    const auto at_t = hn::Eq(x, t);  // 0 - slope * 0 is +0
+    const Pair left = Select(at_t, Exact(hn::Zero(d)), below);
+    return Select(hn::Gt(x, t), Exact(above), left);
+  }
+  static V Derivative(const Params& p, V x) {
+    const D d;
+    const V t = Lit(p.v[2]);
+    V above = Lit(1.0);
+    if (p.v[1] < HUGE_VAL) {
+      const V m = Lit(p.v[1]);
+      above = hn::IfThenElse(hn::Or(hn::Gt(x, m), hn::Lt(x, hn::Zero(d))), hn::Zero(d), above);
+      above = hn::IfThenElse(hn::Eq(x, m), Lit(p.v[3]), above);
+    }
+    const V below = hn::IfThenElse(hn::Eq(x, t), Lit(p.v[4]), Lit(p.v[0]));
+    return hn::IfThenElse(hn::Gt(x, t), above, below);
+  }
+};
+
+struct Clip {  // lo, hi, f' at the bounds
+  static Pair Forward(const Params& p, V x) { return Exact(hn::Min(hn::Max(x, Lit(p.v[0])), Lit(p.v[1]))); }
+  static V Derivative(const Params& p, V x) {
+    const V lo = Lit(p.v[0]), hi = Lit(p.v[1]);
+    const V inside = hn::IfThenElseZero(hn::And(hn::Gt(x, lo), hn::Lt(x, hi)), Lit(1.0));
+    return hn::IfThenElse(hn::Or(hn::Eq(x, lo), hn::Eq(x, hi)), Lit(p.v[2]), inside);
+  }
+};
+
+template <class SlopeOf>
+struct LeakyBase {  // x > 0 ? x : a*x
+  static Pair Forward(const Params& p, V x) {
+    const D d;
+    const double a = SlopeOf::Get(p);
+    const Pair neg = a == 0 ? Exact(hn::CopySign(hn::Zero(d), x)) : TwoProd(Lit(a), x);
+    return Select(hn::Gt(x, hn::Zero(d)), Exact(x), neg);
+  }
+  static V Derivative(const Params& p, V x) {
+    const D d;
+    const V below = hn::IfThenElse(hn::Eq(x, hn::Zero(d)), Lit(SlopeOf::AtZero(p)), Lit(SlopeOf::Get(p)));
+    return hn::IfThenElse(hn::Gt(x, hn::Zero(d)), Lit(1.0), below);
+  }
+};
+struct LeakySlope {  // slope, f'(0)
+  static double Get(const Params& p) { return p.v[0]; }
+  static double AtZero(const Params& p) { return p.v[1]; }
+};
+struct RreluEvalSlope {  // lower, upper: (lower + upper) / 2 in double, as the scalar kernel
+  static double Get(const Params& p) { return (p.v[0] + p.v[1]) / 2; }
+  static double AtZero(const Params& p) { return Get(p); }
+};
+using LeakyRelu = LeakyBase<LeakySlope>;
+using RreluEval = LeakyBase<RreluEvalSlope>;
+
+struct HardSigmoid {  // clip((x + shift) / divisor, 0, 1); f' factor at the kinks
+  static Pair Forward(const Params& p, V x) {
+    const D d;
+    const V shift = Lit(p.v[0]), div = Lit(p.v[1]);
+    const Pair mid = Divide(TwoSum(x, shift), div);
+    const Pair low = Select(hn::Le(x, hn::Neg(shift)), Exact(hn::Zero(d)), mid);
+    return Select(hn::Ge(x, Lit(p.v[1] - p.v[0])), Exact(Lit(1.0)), low);
+  }
+  static V Derivative(const Params& p, V x) {
+    const V lo = Lit(-p.v[0]), hi = Lit(p.v[1] - p.v[0]);
+    const V inside = hn::IfThenElseZero(hn::And(hn::Gt(x, lo), hn::Lt(x, hi)), Lit(1.0 / p.v[1]));
+    return hn::IfThenElse(hn::Or(hn::Eq(x, lo), hn::Eq(x, hi)), Lit(p.v[2] / p.v[1]), inside);
+  }
+};
+
+struct HardSwish {  // x * relu6(x + 3) / 6
+  static Pair Forward(const Params&, V x) {
+    const D d;
+    const Pair mid = Divide(Scale(TwoSum(x, Lit(3.0)), x), Lit(6.0));
+    const Pair low = Select(hn::Le(x, Lit(-3.0)), Exact(hn::CopySign(hn::Zero(d), x)), mid);
+    return Select(hn::Ge(x, Lit(3.0)), Exact(x), low);
+  }
+  static V Derivative(const Params&, V x) {
+    const D d;
+    const V mid = hn::Div(hn::MulAdd(Lit(2.0), x, Lit(3.0)), Lit(6.0));
+    const V low = hn::IfThenElse(hn::Le(x, Lit(-3.0)), hn::Zero(d), mid);
+    return hn::IfThenElse(hn::Ge(x, Lit(3.0)), Lit(1.0), low);
+  }
+};
+
+struct Elu {  // alpha, scale, input divisor, f'(0) from the right
+  static V Forward(const Params& p, V x) {
+    const D d;
+    const V arg = hn::Max(hn::Div(hn::Min(x, hn::Zero(d)), Lit(p.v[2])), Lit(-1000.0));  // expm1(-inf) = -1
+    const V neg = hn::Mul(Lit(p.v[1] * p.v[0]), hn::Expm1(d, arg));
+    return hn::IfThenElse(hn::Gt(x, hn::Zero(d)), hn::Mul(Lit(p.v[1]), x), neg);
+  }
+  static V Derivative(const Params& p, V x) {
+    const D d;
+    const V neg = hn::Mul(Lit(p.v[1] * p.v[0] / p.v[2]), Exp(hn::Div(hn::Min(x, hn::Zero(d)), Lit(p.v[2]))));
+    const auto right = p.v[3] != 0 ? hn::Ge(x, hn::Zero(d)) : hn::Gt(x, hn::Zero(d));
+    return hn::IfThenElse(right, Lit(p.v[1]), neg);
+  }
+};
+
+struct Exponential {
+  static V Forward(const Params&, V x) { return Exp(x); }
+  static V Derivative(const Params&, V x) { return Exp(x); }
+};
+
+struct Sigmoid {
+  static V Forward(const Params&, V x) { return Logistic(x); }
+  static V Derivative(const Params&, V x) { return hn::Mul(Logistic(x), Logistic(hn::Neg(x))); }
+};
+
+struct LogSigmoid {
+  static V Forward(const Params&, V x) { return hn::Neg(Log1pExp(hn::Neg(x))); }
+  static V Derivative(const Params&, V x) { return Logistic(hn::Neg(x)); }
+};
+
+struct Swish {  // beta
+  static V Forward(const Params& p, V x) {
+    const D d;
+    const V bx = hn::Mul(Lit(p.v[0]), x);
+    const V y = hn::Mul(x, Logistic(bx));
+    // x * 0 at the flat infinite end is the limit 0 (with x's sign), not NaN.
+    const V flat = hn::IfThenElse(hn::Gt(bx, hn::Zero(d)), x, hn::CopySign(hn::Zero(d), x));
+    const V at_inf = p.v[0] == 0 ? x : flat;
+    return hn::IfThenElse(hn::IsInf(x), at_inf, y);
+  }
+  static V Derivative(const Params& p, V x) {
+    const D d;
+    if (p.v[0] == 0) return Lit(0.5);
+    const V bx = hn::Mul(Lit(p.v[0]), x);
+    const V y = hn::Mul(Logistic(bx), hn::MulAdd(bx, Logistic(hn::Neg(bx)), Lit(1.0)));
+    const V limit = hn::IfThenElse(hn::Gt(bx, hn::Zero(d)), Lit(1.0), Lit(-0.0));
+    return hn::IfThenElse(hn::IsInf(bx), limit, y);
+  }
+};
+
+struct Softplus {  // beta, threshold
+  static V Forward(const Params& p, V x) {
+    const V bx = hn::Mul(Lit(p.v[0]), x);
+    const V y = hn::Div(Log1pExp(bx), Lit(p.v[0]));
+    return hn::IfThenElse(hn::Gt(bx, Lit(p.v[1])), x, y);
+  }
+  static V Derivative(const Params& p, V x) {
+    const V bx = hn::Mul(Lit(p.v[0]), x);
+    return hn::IfThenElse(hn::Gt(bx, Lit(p.v[1])), Lit(1.0), Logistic(bx));
+  }
+};
+
+struct Mish {
+  // t = tanh(softplus(x)) = n / (n + 2), 1 - t = 2 / (n + 2), n = e^x (e^x + 2).
+  static void TanhSoftplus(V x, V& t, V& one_minus) {
+    const D d;
+    const V e = Exp(hn::Min(x, Lit(300.0)));  // n stays finite; beyond, t rounds to 1
+    const V n = hn::Mul(e, hn::Add(e, Lit(2.0)));
+    one_minus = hn::Div(Lit(2.0), hn::Add(n, Lit(2.0)));
+    t = hn::IfThenElse(hn::Lt(x, hn::Zero(d)), hn::Div(n, hn::Add(n, Lit(2.0))), hn::Sub(Lit(1.0), one_minus));
+  }
+  static V Forward(const Params&, V x) {
+    V t, one_minus;
+    TanhSoftplus(x, t, one_minus);
+    return hn::IfThenElse(hn::IsInf(x), hn::IfThenElse(hn::Gt(x, hn::Zero(D())), x, Lit(-0.0)), hn::Mul(x, t));
+  }
+  static V Derivative(const Params&, V x) {
+    const D d;
+    V t, one_minus;
+    TanhSoftplus(x, t, one_minus);
+    const V y = hn::MulAdd(hn::Mul(hn::Mul(x, Logistic(x)), one_minus), hn::Add(Lit(1.0), t), t);
+    return hn::IfThenElse(hn::IsInf(x), hn::IfThenElse(hn::Gt(x, hn::Zero(d)), Lit(1.0), Lit(-0.0)), y);
+  }
+};
+
+struct GeluTanh {  // x sigma(2u), u = sqrt(2/pi) (x + 0.044715 x^3); erf form stays scalar
+  static constexpr double kSqrt2OverPi = 0.79788456080286535588;
+  static constexpr double kCubic = 0.044715;
+  static V TwoU(V x) {
+    const V x2 = hn::Mul(x, x);
+    return hn::Mul(Lit(2 * kSqrt2OverPi), hn::Mul(x, hn::MulAdd(Lit(kCubic), x2, Lit(1.0))));
+  }
+  static V Forward(const Params&, V x) {
+    const D d;
+    const V y = hn::Mul(x, Logistic(TwoU(x)));
+    return hn::IfThenElse(hn::IsInf(x), hn::IfThenElse(hn::Gt(x, hn::Zero(d)), x, Lit(-0.0)), y);
+  }
+  static V Derivative(const Params&, V x) {
+    const D d;
+    const V u2 = TwoU(x);
+    const V du = hn::Mul(Lit(kSqrt2OverPi), hn::MulAdd(Lit(3 * kCubic), hn::Mul(x, x), Lit(1.0)));
+    const V y = hn::Mul(Logistic(u2), hn::MulAdd(hn::Mul(Lit(2.0), x), hn::Mul(Logistic(hn::Neg(u2)), du), Lit(1.0)));
+    return hn::IfThenElse(hn::IsInf(x), hn::IfThenElse(hn::Gt(x, hn::Zero(d)), Lit(1.0), Lit(-0.0)), y);
+  }
+};
+
+struct Tanh {
+  static V Forward(const Params&, V x) {
+    return hn::IfThenElse(hn::IsInf(x), hn::CopySign(Lit(1.0), x), hn::Tanh(D(), x));
+  }
+  static V Derivative(const Params&, V x) {  // 4e / (1 + e)^2, e = exp(-2|x|)
+    const V e = Exp(hn::Mul(Lit(-2.0), hn::Abs(x)));
+    const V q = hn::Add(Lit(1.0), e);
+    return hn::Div(hn::Mul(Lit(4.0), e), hn::Mul(q, q));
+  }
+};
+
+struct Softsign {
+  static V Forward(const Params&, V x) {
+    const V y = hn::Div(x, hn::Add(Lit(1.0), hn::Abs(x)));
+    return hn::IfThenElse(hn::IsInf(x), hn::CopySign(Lit(1.0), x), y);
+  }
+  static V Derivative(const Params&, V x) {
+    const V q = hn::Add(Lit(1.0), hn::Abs(x));
+    return hn::Div(Lit(1.0), hn::Mul(q, q));
+  }
+};
+
+// ---- float-lane paths ----------------------------------------------------------------
+// Where every operation is exact in float32 (comparisons, min/max, multiplying by 0 or
+// 1) and the constants are float32 values, the double round trip is pure overhead.
+using DFull = hn::ScalableTag<float>;
+using VFull = hn::Vec<DFull>;
+
+HWY_INLINE bool IsFloat(double v) { return static_cast<double>(static_cast<float>(v)) == v || v != v; }
+
+struct ReluFloat {  // relu without a negative slope
+  static bool Applies(const Params& p) {
+    return p.v[0] == 0 && IsFloat(p.v[1]) && IsFloat(p.v[2]) && IsFloat(p.v[3]) && IsFloat(p.v[4]);
+  }
+  static VFull Forward(const Params& p, VFull x) {
+    const DFull d;
+    VFull above = x;
+    if (p.v[1] < HUGE_VAL) above = hn::Min(hn::Max(x, hn::Zero(d)), hn::Set(d, float(p.v[1])));
+    return hn::IfThenElseZero(hn::Gt(x, hn::Set(d, float(p.v[2]))), above);
+  }
+  static VFull Derivative(const Params& p, VFull x) {
+    const DFull d;
+    const VFull t = hn::Set(d, float(p.v[2]));
+    VFull above = hn::Set(d, 1.0f);
+    if (p.v[1] < HUGE_VAL) {
+      const VFull m = hn::Set(d, float(p.v[1]));
+      above = hn::IfThenElse(hn::Or(hn::Gt(x, m), hn::Lt(x, hn::Zero(d))), hn::Zero(d), above);
+      above = hn::IfThenElse(hn::Eq(x, m), hn::Set(d, float(p.v[3])), above);
+    }
+    const VFull below = hn::IfThenElseZero(hn::Eq(x, t), hn::Set(d, float(p.v[4])));
+    return hn::IfThenElse(hn::Gt(x, t), above, below);
+  }
+};
+
+struct ClipFloat {
+  static bool Applies(const Params& p) { return IsFloat(p.v[0]) && IsFloat(p.v[1]) && IsFloat(p.v[2]); }
+  static VFull Forward(const Params& p, VFull x) {
+    const DFull d;
+    return hn::Min(hn::Max(x, hn::Set(d, float(p.v[0]))), hn::Set(d, float(p.v[1])));
+  }
+  static VFull Derivative(const Params& p, VFull x) {
+    const DFull d;
+    const VFull lo = hn::Set(d, float(p.v[0])), hi = hn::Set(d, float(p.v[1]));
+    const VFull inside = hn::IfThenElseZero(hn::And(hn::Gt(x, lo), hn::Lt(x, hi)), hn::Set(d, 1.0f));
+    return hn::IfThenElse(hn::Or(hn::Eq(x, lo), hn::Eq(x, hi)), hn::Set(d, float(p.v[2])), inside);
+  }
+};
+
+// Runs a float-lane family over n elements (same padded-tail rule as below).
+template <class Lanes>
+HWY_INLINE void FloatLoop(std::size_t n, Lanes&& lanes) {
+  const DFull d;
+  const std::size_t step = hn::Lanes(d);
+  std::size_t i = 0;
+  for (; i + step <= n; i += step) lanes(d, i, step);
+  if (i < n) lanes(d, i, n - i);
+}
+
+template <class Op>
+bool ForwardFloat(const Params& p, const float* x, float* y, std::size_t n) {
+  if (!Op::Applies(p)) return false;
+  FloatLoop(n, [&](DFull d, std::size_t i, std::size_t count) {
+    HWY_ALIGN float bx[hn::MaxLanes(d)] = {};
+    const bool full = count == hn::Lanes(d);
+    if (!full) std::memcpy(bx, x + i, count * sizeof(float));
+    const VFull v = full ? hn::LoadU(d, x + i) : hn::Load(d, bx);
+    const VFull r = hn::IfThenElse(hn::IsNaN(v), v, Op::Forward(p, v));
+    if (full) return hn::StoreU(r, d, y + i);
+    hn::Store(r, d, bx);
+    std::memcpy(y + i, bx, count * sizeof(float));
+  });
+  return true;
+}
+
+template <class Op>
+bool BackwardFloat(const Params& p, const float* x, const float* dy, float* dx, std::size_t n) {
+  if (!Op::Applies(p)) return false;
+  FloatLoop(n, [&](DFull d, std::size_t i, std::size_t count) {
+    HWY_ALIGN float bx[hn::MaxLanes(d)] = {};
+    HWY_ALIGN float bdy[hn::MaxLanes(d)] = {};
+    const bool full = count == hn::Lanes(d);
+    if (!full) {
+      std::memcpy(bx, x + i, count * sizeof(float));
+      std::memcpy(bdy, dy + i, count * sizeof(float));
+    }
+    const VFull v = full ? hn::LoadU(d, x + i) : hn::Load(d, bx);
+    const VFull g = full ? hn::LoadU(d, dy + i) : hn::Load(d, bdy);
+    const VFull r = hn::IfThenElse(hn::IsNaN(v), v, hn::Mul(g, Op::Derivative(p, v)));
+    if (full) return hn::StoreU(r, d, dx + i);
+    hn::Store(r, d, bx);
+    std::memcpy(dx + i, bx, count * sizeof(float));
+  });
+  return true;
+}
+
+template <class Op> struct FloatPath {  // none by default
+  static bool Forward(const Params&, const float*, float*, std::size_t) { return false; }
+  static bool Backward(const Params&, const float*, const float*, float*, std::size_t) { return false; }
+};
+template <> struct FloatPath<Relu> {
+  static bool Forward(const Params& p, const float* x, float* y, std::size_t n) { return ForwardFloat<ReluFloat>(p, x, y, n); }
+  static bool Backward(const Params& p, const float* x, const float* dy, float* dx, std::size_t n) {
+    return BackwardFloat<ReluFloat>(p, x, dy, dx, n);
+  }
+};
+template <> struct FloatPath<Clip> {
+  static bool Forward(const Params& p, const float* x, float* y, std::size_t n) { return ForwardFloat<ClipFloat>(p, x, y, n); }
+  static bool Backward(const Params& p, const float* x, const float* dy, float* dx, std::size_t n) {
+    return BackwardFloat<ClipFloat>(p, x, dy, dx, n);
+  }
+};
+
+// ---- loops -------------------------------------------------------------------------
+
+template <class Op>
+HWY_INLINE VF ForwardLanes(const Params& p, VF xf) {
+  const D d;
+  const DF df;
+  const V r = Narrowable(Op::Forward(p, hn::PromoteTo(d, xf)));
+  return hn::IfThenElse(hn::IsNaN(xf), xf, hn::DemoteTo(df, r));
+}
+
+template <class Op>
+HWY_INLINE VF BackwardLanes(const Params& p, VF xf, VF dyf) {
+  const D d;
+  const DF df;
+  const V g = hn::Mul(hn::PromoteTo(d, dyf), Op::Derivative(p, hn::PromoteTo(d, xf)));
+  return hn::IfThenElse(hn::IsNaN(xf), xf, hn::DemoteTo(df, g));
+}
+
+// The last partial vector goes through a padded copy, so every element takes the same
+// path whatever its position (results do not depend on how a call is split).
+template <class Op>
+void Forward(const Slots& s, const float* x, float* y, std::size_t n) {
+  const Params p(s);
+  if (FloatPath<Op>::Forward(p, x, y, n)) return;
+  const DF df;
+  const std::size_t lanes = hn::Lanes(df);
+  std::size_t i = 0;
+  for (; i + lanes <= n; i += lanes) hn::StoreU(ForwardLanes<Op>(p, hn::LoadU(df, x + i)), df, y + i);
+  if (i < n) {
+    HWY_ALIGN float bx[hn::MaxLanes(df)] = {};
+    HWY_ALIGN float by[hn::MaxLanes(df)];
+    std::memcpy(bx, x + i, (n - i) * sizeof(float));
+    hn::Store(ForwardLanes<Op>(p, hn::Load(df, bx)), df, by);
+    std::memcpy(y + i, by, (n - i) * sizeof(float));
+  }
+}
+
+template <class Op>
+void Backward(const Slots& s, const float* x, const float* dy, float* dx, std::size_t n) {
+  const Params p(s);
+  if (FloatPath<Op>::Backward(p, x, dy, dx, n)) return;
+  const DF df;
+  const std::size_t lanes = hn::Lanes(df);
+  std::size_t i = 0;
+  for (; i + lanes <= n; i += lanes)
+    hn::StoreU(BackwardLanes<Op>(p, hn::LoadU(df, x + i), hn::LoadU(df, dy + i)), df, dx + i);
+  if (i < n) {
+    HWY_ALIGN float bx[hn::MaxLanes(df)] = {};
+    HWY_ALIGN float bdy[hn::MaxLanes(df)] = {};
+    HWY_ALIGN float bdx[hn::MaxLanes(df)];
+    std::memcpy(bx, x + i, (n - i) * sizeof(float));
+    std::memcpy(bdy, dy + i, (n - i) * sizeof(float));
+    hn::Store(BackwardLanes<Op>(p, hn::Load(df, bx), hn::Load(df, bdy)), df, bdx);
+    std::memcpy(dx + i, bdx, (n - i) * sizeof(float));
+  }
+}
+
+#define ACTIV_SIMD_FAMILY(Name)                                                                     \
+  void Name##ForwardF32(const Slots& s, const float* x, float* y, std::size_t n) {                 \
+    Forward<Name>(s, x, y, n);                                                                      \
+  }                                                                                                 \
+  void Name##BackwardF32(const Slots& s, const float* x, const float* dy, float* dx, std::size_t n) { \
+    Backward<Name>(s, x, dy, dx, n);                                                                \
+  }
+ACTIV_SIMD_FAMILIES(ACTIV_SIMD_FAMILY)
+#undef ACTIV_SIMD_FAMILY
+
+}  // namespace HWY_NAMESPACE
+}  // namespace activ::detail::simd
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace activ::detail::simd {
+
+#define ACTIV_SIMD_EXPORT(Name)         \
+  HWY_EXPORT(Name##ForwardF32);         \
+  HWY_EXPORT(Name##BackwardF32);        \
+  void Name##ForwardF32(const Slots& s, const float* x, float* y, std::size_t n) { \
+    HWY_DYNAMIC_DISPATCH(Name##ForwardF32)(s, x, y, n);                             \
+  }                                                                                 \
+  void Name##BackwardF32(const Slots& s, const float* x, const float* dy, float* dx, std::size_t n) { \
+    HWY_DYNAMIC_DISPATCH(Name##BackwardF32)(s, x, dy, dx, n);                                         \
+  }
+ACTIV_SIMD_FAMILIES(ACTIV_SIMD_EXPORT)
+#undef ACTIV_SIMD_EXPORT
+
+}  // namespace activ::detail::simd
+#endif  // HWY_ONCE

@@ -1,0 +1,37 @@
+// The SIMD float32 kernels (elementwise.cc), dispatched at run time to the best
+// instruction set of the machine. One entry per family that has a SIMD body; the
+// others, and every float64 call, use the scalar kernels.
+#pragma once
+
+#include <cstddef>
+
+#include "catalog/entry.hpp"
+
+#define ACTIV_SIMD_FAMILIES(X) \
+  X(Linear)                    \
+  X(Relu)                      \
+  X(Clip)                      \
+  X(LeakyRelu)                 \
+  X(RreluEval)                 \
+  X(HardSigmoid)               \
+  X(HardSwish)                 \
+  X(Elu)                       \
+  X(Exponential)               \
+  X(Sigmoid)                   \
+  X(LogSigmoid)                \
+  X(Swish)                     \
+  X(Softplus)                  \
+  X(Mish)                      \
+  X(GeluTanh)                  \
+  X(Tanh)                      \
+  X(Softsign)
+
+namespace activ::detail::simd {
+
+#define ACTIV_SIMD_DECLARE(Name)                                                     \
+  void Name##ForwardF32(const Slots& s, const float* x, float* y, std::size_t n);    \
+  void Name##BackwardF32(const Slots& s, const float* x, const float* dy, float* dx, std::size_t n);
+ACTIV_SIMD_FAMILIES(ACTIV_SIMD_DECLARE)
+#undef ACTIV_SIMD_DECLARE
+
+}  // namespace activ::detail::simd
