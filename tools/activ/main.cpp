@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "cmd_plot.hpp"
+#include "cmd_verify.hpp"
 #include "common.hpp"
 
 namespace {
@@ -42,6 +44,9 @@ int main(int argc, char** argv) {
   activ::cli::add_info_command(app);
   activ::cli::add_eval_command(app);
   activ::cli::add_grad_command(app);
+  activ::cli::add_plot_command(app);
+  activ::cli::add_report_command(app);
+  activ::cli::add_verify_command(app);
 
   // CLI11 would report an unknown command as a missing one; name it instead.
   std::vector<std::string> commands;
@@ -62,6 +67,8 @@ int main(int argc, char** argv) {
     app.parse(std::move(args));
   } catch (const CLI::Success& e) {  // --help, --version
     return app.exit(e);
+  } catch (const activ::cli::BarMissed&) {  // verify printed its report
+    return 1;
   } catch (const CLI::ParseError& e) {
     report(e.what());
     return 2;
