@@ -10,4 +10,5 @@
 
 #include "activ/activation.hpp"
 #include "activ/catalog.hpp"
+#include "activ/threads.hpp"
 #include "activ/version.hpp"

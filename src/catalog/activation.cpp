@@ -5,6 +5,7 @@
 #include <string>
 
 #include "catalog/entry.hpp"
+#include "kernels/parallel.hpp"
 
 namespace activ {
 namespace {
@@ -39,7 +40,12 @@ void run_forward(const Activation& a, std::span<const T> x, std::span<T> y, Fn k
   const std::string what = a.to_string() + " forward";
   check_sizes(what, "x", x.size(), "y", y.size());
   check_alias(what, "y", y, "x", x);
-  kernel(detail::ActivationAccess::slots(a), x.data(), y.data(), x.size());
+  const detail::Slots slots = detail::ActivationAccess::slots(a);
+  detail::parallel_for(x.size(), [&](std::size_t b, std::size_t e) {
+    detail::Slots chunk = slots;
+    chunk.offset = b;
+    kernel(chunk, x.data() + b, y.data() + b, e - b);
+  });
 }
 
 template <class T, class Fn>
@@ -49,7 +55,12 @@ void run_backward(const Activation& a, std::span<const T> x, std::span<const T> 
   check_sizes(what, "x", x.size(), "dx", dx.size());
   check_alias(what, "dx", dx, "x", x);
   check_alias(what, "dx", dx, "dy", dy);
-  kernel(detail::ActivationAccess::slots(a), x.data(), dy.data(), dx.data(), x.size());
+  const detail::Slots slots = detail::ActivationAccess::slots(a);
+  detail::parallel_for(x.size(), [&](std::size_t b, std::size_t e) {
+    detail::Slots chunk = slots;
+    chunk.offset = b;
+    kernel(chunk, x.data() + b, dy.data() + b, dx.data() + b, e - b);
+  });
 }
 
 }  // namespace

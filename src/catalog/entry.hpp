@@ -60,6 +60,10 @@ inline constexpr const char* kSeluAlphaDecimal = "1.6732632423543772848170429916
 inline constexpr const char* kSeluScaleDecimal = "1.0507009873554804934193349852946";
 struct Slots {
   std::array<long double, kMaxSlots> v{};
+  // Position of a kernel call's first element in the caller's array, for families
+  // whose value depends on the element's index (rrelu in training mode), so that a
+  // call split over threads gives the same result.
+  std::size_t offset = 0;
   long double operator[](std::size_t i) const noexcept { return v[i]; }
 };
 

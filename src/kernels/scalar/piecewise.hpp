@@ -85,7 +85,7 @@ struct Rrelu {
   static double eval_slope(const Slots& s) { return (double(s[0]) + double(s[1])) / 2; }
   template <class W> static W slope(const Slots& s, std::size_t i) {
     if (s[2] == 0) return W(eval_slope(s));
-    return W(rrelu_noise(static_cast<std::uint64_t>(s[3]), i, double(s[0]), double(s[1])));
+    return W(rrelu_noise(static_cast<std::uint64_t>(s[3]), s.offset + i, double(s[0]), double(s[1])));
   }
   template <class W> static Pair<W> forward_at(const Slots& s, W x, std::size_t i) {
     if (x > 0) return {x, 0};
