@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cmd_plot.hpp"
 #include "cmd_verify.hpp"
 #include "common.hpp"
 
@@ -43,6 +44,8 @@ int main(int argc, char** argv) {
   activ::cli::add_info_command(app);
   activ::cli::add_eval_command(app);
   activ::cli::add_grad_command(app);
+  activ::cli::add_plot_command(app);
+  activ::cli::add_report_command(app);
   activ::cli::add_verify_command(app);
 
   // CLI11 would report an unknown command as a missing one; name it instead.
