@@ -16,3 +16,24 @@ test: deps
 
 clean:
 	rm -rf build
+
+# ---- benchmarks and the exhaustive accuracy sweep (docs/performance.md, docs/accuracy.md) ----
+.PHONY: bench verify build-bench
+
+# Installs the peers (oneDNN, libtorch, XNNPACK), builds the harness in build/bench, runs
+# activ, the peers and the copies in one process, and writes docs/performance.md and
+# docs/results/performance.json. Takes about half an hour on 2 cores.
+build-bench: deps
+	bash bench/install-peers
+	cmake -S . -B build/bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DACTIV_BUILD_BENCH=ON
+	cmake --build build/bench -j2 --target activ_cli activ_bench activ_bench_peers
+
+bench: build-bench
+	python3 bench/run_bench.py --bin build/bench/bench/activ_bench_peers
+
+# activ verify --exhaustive for every unqualified entry: docs/results/verify.json and the
+# table in docs/accuracy.md. Hours on 2 threads (docs/accuracy.md, "Exhaustive sweep").
+verify: deps
+	cmake -S . -B build/bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DACTIV_BUILD_BENCH=ON
+	cmake --build build/bench -j2 --target activ_cli
+	python3 scripts/verify_all.py --activ build/bench/tools/activ/activ --exhaustive

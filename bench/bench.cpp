@@ -1,0 +1,526 @@
+// Google Benchmark harness: activ's float32 forward and backward for every unqualified
+// catalogue entry, memcpy of the same bytes and a three-stream copy (the speed limits),
+// and, when built as activ_bench_peers, the same functions in oneDNN, libtorch and
+// XNNPACK side by side in the same run.
+//
+// Benchmark names: DIR/FUNCTION/IMPL/tT/N, e.g. fwd/gelu/onednn/t1/1048576, with
+// FUNCTION an activ spec (the definition every implementation in the row computes),
+// IMPL one of activ, onednn, libtorch, xnnpack, and the copies as
+// fwd/memcpy/copy/t1/N and bwd/copy3/copy/t1/N. bench/run_bench.py turns the JSON
+// output into docs/results/performance.json and docs/performance.md.
+//
+// With --accuracy=FILE (peer build only) it instead sweeps every --stride-th float32
+// bit pattern through each implementation and writes the max ULP error of each against
+// activ's float64 path (the reference `activ verify` uses) as JSON.
+#include <benchmark/benchmark.h>
+
+#include <activ/activ.hpp>
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <limits>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "verify_compare.hpp"
+
+#if ACTIV_BENCH_ONEDNN
+#include <omp.h>
+
+#include <oneapi/dnnl/dnnl.hpp>
+#endif
+#if ACTIV_BENCH_LIBTORCH
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+#endif
+#if ACTIV_BENCH_XNNPACK
+#include <pthreadpool.h>
+#include <xnnpack.h>
+#endif
+
+namespace {
+
+// ---- buffers ------------------------------------------------------------------------------
+
+// One size at a time (2^26 floats are 256 MB per array): x in [-10, 10], dy in [-1, 1],
+// y and dx outputs. Benchmarks are registered size by size, so each size is filled once.
+struct Buffers {
+  std::size_t n = 0;
+  std::vector<float> x, dy, y, dx, aux;  // aux: a forward result some backward ops read
+};
+
+Buffers& buffers(std::size_t n) {
+  static Buffers b;
+  if (b.n != n) {
+    b = Buffers{};
+    b.n = n;
+    b.x.resize(n), b.dy.resize(n), b.y.resize(n), b.dx.resize(n), b.aux.resize(n);
+    std::mt19937 rng(12345);
+    std::uniform_real_distribution<float> ux(-10.f, 10.f), ud(-1.f, 1.f);
+    for (std::size_t i = 0; i < n; ++i) b.x[i] = ux(rng), b.dy[i] = ud(rng);
+    std::fill(b.y.begin(), b.y.end(), 0.f);  // touch the pages before timing
+    std::fill(b.dx.begin(), b.dx.end(), 0.f);
+    std::fill(b.aux.begin(), b.aux.end(), 0.f);
+  }
+  return b;
+}
+
+// Read x, read dy, write dx: the memory traffic of any backward pass. Vectorised by the
+// compiler (-O3), for AVX2 where the machine has it.
+__attribute__((target_clones("avx2", "default"))) void copy3(const float* __restrict a, const float* __restrict b,
+                                                             float* __restrict c, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) c[i] = a[i] + b[i];
+}
+
+// ---- implementations ------------------------------------------------------------------------
+
+// A prepared forward or backward: called with the buffers, does one pass over n.
+using Pass = std::function<void(Buffers&)>;
+
+struct Impl {
+  std::string dir;       // fwd | bwd
+  std::string function;  // the activ spec of the definition
+  std::string impl;      // activ | onednn | libtorch | xnnpack | copy
+  int threads;           // 1, or the hardware concurrency
+  // Builds the pass for size n (called once per benchmark, outside the timing).
+  std::function<Pass(Buffers&)> prepare;
+};
+
+std::vector<Impl>& registry() {
+  static std::vector<Impl> r;
+  return r;
+}
+
+void add(std::string dir, std::string function, std::string impl, int threads, std::function<Pass(Buffers&)> prepare) {
+  registry().push_back({std::move(dir), std::move(function), std::move(impl), threads, std::move(prepare)});
+}
+
+// Sets every threading knob there is (they share libgomp where they use OpenMP).
+void set_threads(int t) {
+  activ::set_num_threads(t);
+#if ACTIV_BENCH_ONEDNN
+  omp_set_num_threads(t);
+#endif
+#if ACTIV_BENCH_LIBTORCH
+  at::set_num_threads(t);
+#endif
+  (void)t;
+}
+
+// Every unqualified entry; required parameters get the values of the accuracy test.
+std::vector<std::string> activ_specs() {
+  std::vector<std::string> specs;
+  for (const activ::FunctionInfo& f : activ::catalog()) {
+    if (f.framework != activ::Framework::activ) continue;
+    bool required = false;
+    for (const activ::ParamInfo& p : f.params) required |= p.required;
+    std::string spec = required ? (f.name == "threshold" ? "threshold(threshold=0.5, value=-2)" : "") : std::string(f.name);
+    if (spec.empty()) continue;
+    // Elementwise entries only: functions along an axis (where the catalogue has them)
+    // are not comparable with memcpy element by element.
+    const bool axis = [](const auto& info) {
+      if constexpr (requires { info.kind; })
+        return info.kind != decltype(info.kind){};  // Kind::elementwise is the first
+      else
+        return false;
+    }(f);
+    if (axis) continue;
+    specs.push_back(spec);
+  }
+  return specs;
+}
+
+int hardware_threads() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
+
+void add_activ(const std::string& spec) {
+  const activ::Activation a = activ::parse(spec);
+  for (const int t : {1, hardware_threads()}) {
+    add("fwd", spec, "activ", t, [a](Buffers&) {
+      return Pass([a](Buffers& b) { a.forward(std::span<const float>(b.x), std::span<float>(b.y)); });
+    });
+    add("bwd", spec, "activ", t, [a](Buffers&) {
+      return Pass([a](Buffers& b) {
+        a.backward(std::span<const float>(b.x), std::span<const float>(b.dy), std::span<float>(b.dx));
+      });
+    });
+    if (hardware_threads() == 1) break;
+  }
+}
+
+#if ACTIV_BENCH_ONEDNN
+// ---- oneDNN eltwise (v2.6 API): forward_inference, and backward from src ---------------------
+struct Dnnl {
+  dnnl::engine engine{dnnl::engine::kind::cpu, 0};
+  dnnl::stream stream{engine};
+};
+Dnnl& dnnl_ctx() {
+  static Dnnl d;
+  return d;
+}
+
+void add_onednn(const std::string& spec, dnnl::algorithm alg, float alpha, float beta, bool backward = true) {
+  const int hw = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  for (const int t : {1, hw}) {
+    if (t == hw && hw == 1) break;
+    add("fwd", spec, "onednn", t, [=](Buffers& b) {
+      Dnnl& d = dnnl_ctx();
+      const dnnl::memory::desc md({static_cast<dnnl::memory::dim>(b.n)}, dnnl::memory::data_type::f32,
+                                  dnnl::memory::format_tag::a);
+      const dnnl::eltwise_forward::primitive_desc pd(
+          dnnl::eltwise_forward::desc(dnnl::prop_kind::forward_inference, alg, md, alpha, beta), d.engine);
+      auto prim = std::make_shared<dnnl::eltwise_forward>(pd);
+      auto src = std::make_shared<dnnl::memory>(md, d.engine, b.x.data());
+      auto dst = std::make_shared<dnnl::memory>(md, d.engine, b.y.data());
+      return Pass([=, &d](Buffers&) {
+        prim->execute(d.stream, {{DNNL_ARG_SRC, *src}, {DNNL_ARG_DST, *dst}});
+        d.stream.wait();
+      });
+    });
+    if (!backward) continue;
+    add("bwd", spec, "onednn", t, [=](Buffers& b) {
+      Dnnl& d = dnnl_ctx();
+      const dnnl::memory::desc md({static_cast<dnnl::memory::dim>(b.n)}, dnnl::memory::data_type::f32,
+                                  dnnl::memory::format_tag::a);
+      const dnnl::eltwise_forward::primitive_desc fpd(
+          dnnl::eltwise_forward::desc(dnnl::prop_kind::forward_training, alg, md, alpha, beta), d.engine);
+      const dnnl::eltwise_backward::primitive_desc pd(dnnl::eltwise_backward::desc(alg, md, md, alpha, beta),
+                                                      d.engine, fpd);
+      auto prim = std::make_shared<dnnl::eltwise_backward>(pd);
+      auto src = std::make_shared<dnnl::memory>(md, d.engine, b.x.data());
+      auto ddst = std::make_shared<dnnl::memory>(md, d.engine, b.dy.data());
+      auto dsrc = std::make_shared<dnnl::memory>(md, d.engine, b.dx.data());
+      return Pass([=, &d](Buffers&) {
+        prim->execute(d.stream, {{DNNL_ARG_SRC, *src}, {DNNL_ARG_DIFF_DST, *ddst}, {DNNL_ARG_DIFF_SRC, *dsrc}});
+        d.stream.wait();
+      });
+    });
+  }
+}
+
+void add_onednn_all() {
+  using A = dnnl::algorithm;
+  add_onednn("relu", A::eltwise_relu, 0, 0);
+  add_onednn("leaky_relu", A::eltwise_relu, 0.01f, 0);
+  add_onednn("elu", A::eltwise_elu, 1, 0);
+  add_onednn("relu6", A::eltwise_clip, 0, 6);
+  add_onednn("hard_tanh", A::eltwise_clip, -1, 1);
+  add_onednn("tanh", A::eltwise_tanh, 0, 0);
+  add_onednn("sigmoid", A::eltwise_logistic, 0, 0);
+  add_onednn("gelu", A::eltwise_gelu_erf, 0, 0);
+  add_onednn("gelu(approximate=tanh)", A::eltwise_gelu_tanh, 0, 0);
+  add_onednn("silu", A::eltwise_swish, 1, 0);
+  add_onednn("mish", A::eltwise_mish, 0, 0);
+  add_onednn("softplus(threshold=None)", A::eltwise_soft_relu, 0, 0);  // log(1 + e^x), no threshold
+  add_onednn("log_sigmoid", A::eltwise_logsigmoid, 0, 0);
+  add_onednn("hard_swish", A::eltwise_hardswish, 0, 0);
+  add_onednn("exponential", A::eltwise_exp, 0, 0);
+}
+#endif
+
+#if ACTIV_BENCH_LIBTORCH
+// ---- libtorch: the ATen ops PyTorch's autograd calls, with out= where there is one --------------
+at::Tensor wrap(std::vector<float>& v) {
+  return at::from_blob(v.data(), {static_cast<int64_t>(v.size())}, at::TensorOptions().dtype(at::kFloat));
+}
+
+using TorchFwd = std::function<void(at::Tensor& y, const at::Tensor& x)>;
+// dx, dy, x, and y = the forward result (PyTorch's sigmoid and tanh backward read it).
+using TorchBwd = std::function<void(at::Tensor& dx, const at::Tensor& dy, const at::Tensor& x, const at::Tensor& y)>;
+
+void add_libtorch(const std::string& spec, TorchFwd fwd, TorchBwd bwd) {
+  const int hw = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  for (const int t : {1, hw}) {
+    if (t == hw && hw == 1) break;
+    add("fwd", spec, "libtorch", t, [fwd](Buffers& b) {
+      auto x = std::make_shared<at::Tensor>(wrap(b.x));
+      auto y = std::make_shared<at::Tensor>(wrap(b.y));
+      return Pass([=](Buffers&) { fwd(*y, *x); });
+    });
+    if (!bwd) continue;
+    add("bwd", spec, "libtorch", t, [fwd, bwd](Buffers& b) {
+      auto x = std::make_shared<at::Tensor>(wrap(b.x));
+      auto dy = std::make_shared<at::Tensor>(wrap(b.dy));
+      auto dx = std::make_shared<at::Tensor>(wrap(b.dx));
+      auto y = std::make_shared<at::Tensor>(wrap(b.aux));
+      fwd(*y, *x);  // the saved forward result, outside the timing
+      return Pass([=](Buffers&) { bwd(*dx, *dy, *x, *y); });
+    });
+  }
+}
+
+void add_libtorch_all() {
+  add_libtorch("relu", [](at::Tensor& y, const at::Tensor& x) { at::relu_out(y, x); },
+               [](at::Tensor& dx, const at::Tensor& dy, const at::Tensor& x, const at::Tensor&) {
+                 at::threshold_backward_out(dx, dy, x, 0);
+               });
+  add_libtorch("leaky_relu", [](at::Tensor& y, const at::Tensor& x) { at::leaky_relu_out(y, x, 0.01); },
+               [](at::Tensor& dx, const at::Tensor& dy, const at::Tensor& x, const at::Tensor&) {
+                 at::leaky_relu_backward_out(dx, dy, x, 0.01, false);
+               });
+  add_libtorch("relu6", [](at::Tensor& y, const at::Tensor& x) { at::hardtanh_out(y, x, 0, 6); },
+               [](at::Tensor& dx, const at::Tensor& dy, const at::Tensor& x, const at::Tensor&) {
+                 at::hardtanh_backward_out(dx, dy, x, 0, 6);
+               });
+  add_libtorch("hard_tanh", [](at::Tensor& y, const at::Tensor& x) { at::hardtanh_out(y, x, -1, 1); },
+               [](at::Tensor& dx, const at::Tensor& dy, const at::Tensor& x, const at::Tensor&) {
+                 at::hardtanh_backward_out(dx, dy, x, -1, 1);
+               });
+  add_libtorch("elu", [](at::Tensor& y, const at::Tensor& x) { at::elu_out(y, x, 1, 1, 1); },
+               [](at::Tensor& dx, const at::Tensor& dy, const at::Tensor& x, const at::Tensor&) {
+                 at::elu_backward_out(dx, dy, 1, 1, 1, false, x);
+               });
+  add_libtorch("gelu", [](at::Tensor& y, const at::Tensor& x) { at::gelu_out(y, x, "none"); },
+               [](at::Tensor& dx, const at::Tensor& dy, const at::Tensor& x, const at::Tensor&) {
+                 at::gelu_backward_out(dx, dy, x, "none");
+               });
+  add_libtorch("gelu(approximate=tanh)", [](at::Tensor& y, const at::Tensor& x) { at::gelu_out(y, x, "tanh"); },
+               [](at::Tensor& dx, const at::Tensor& dy, const at::Tensor& x, const at::Tensor&) {
+                 at::gelu_backward_out(dx, dy, x, "tanh");
+               });
+  add_libtorch("silu", [](at::Tensor& y, const at::Tensor& x) { at::silu_out(y, x); },
+               [](at::Tensor& dx, const at::Tensor& dy, const at::Tensor& x, const at::Tensor&) {
+                 at::silu_backward_out(dx, dy, x);
+               });
+  add_libtorch("mish", [](at::Tensor& y, const at::Tensor& x) { at::mish_out(y, x); },
+               [](at::Tensor& dx, const at::Tensor& dy, const at::Tensor& x, const at::Tensor&) {
+                 dx.copy_(at::mish_backward(dy, x));  // no out= variant: includes an allocation
+               });
+  add_libtorch("sigmoid", [](at::Tensor& y, const at::Tensor& x) { at::sigmoid_out(y, x); },
+               [](at::Tensor& dx, const at::Tensor& dy, const at::Tensor&, const at::Tensor& y) {
+                 at::sigmoid_backward_out(dx, dy, y);
+               });
+  add_libtorch("tanh", [](at::Tensor& y, const at::Tensor& x) { at::tanh_out(y, x); },
+               [](at::Tensor& dx, const at::Tensor& dy, const at::Tensor&, const at::Tensor& y) {
+                 at::tanh_backward_out(dx, dy, y);
+               });
+  add_libtorch("softplus", [](at::Tensor& y, const at::Tensor& x) { at::softplus_out(y, x, 1, 20); },
+               [](at::Tensor& dx, const at::Tensor& dy, const at::Tensor& x, const at::Tensor&) {
+                 at::softplus_backward_out(dx, dy, x, 1, 20);
+               });
+  add_libtorch("hard_swish", [](at::Tensor& y, const at::Tensor& x) { at::hardswish_out(y, x); },
+               [](at::Tensor& dx, const at::Tensor& dy, const at::Tensor& x, const at::Tensor&) {
+                 at::hardswish_backward_out(dx, dy, x);
+               });
+  add_libtorch("hard_sigmoid", [](at::Tensor& y, const at::Tensor& x) { at::hardsigmoid_out(y, x); },
+               [](at::Tensor& dx, const at::Tensor& dy, const at::Tensor& x, const at::Tensor&) {
+                 at::hardsigmoid_backward_out(dx, dy, x);
+               });
+  add_libtorch("soft_shrink", [](at::Tensor& y, const at::Tensor& x) { at::softshrink_out(y, x, 0.5); },
+               [](at::Tensor& dx, const at::Tensor& dy, const at::Tensor& x, const at::Tensor&) {
+                 at::softshrink_backward_out(dx, dy, x, 0.5);
+               });
+  add_libtorch("exponential", [](at::Tensor& y, const at::Tensor& x) { at::exp_out(y, x); }, nullptr);
+  add_libtorch("log_sigmoid", [](at::Tensor& y, const at::Tensor& x) { at::log_sigmoid_out(y, x); }, nullptr);
+}
+#endif
+
+#if ACTIV_BENCH_XNNPACK
+// ---- XNNPACK unary operators (inference only: no backward) ---------------------------------------
+using XnnCreate = std::function<xnn_status(xnn_operator_t*)>;
+using XnnSetup = std::function<xnn_status(xnn_operator_t, std::size_t, const float*, float*, pthreadpool_t)>;
+
+void add_xnnpack(const std::string& spec, XnnCreate create, XnnSetup setup) {
+  const int hw = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  for (const int t : {1, hw}) {
+    if (t == hw && hw == 1) break;
+    add("fwd", spec, "xnnpack", t, [=](Buffers& b) {
+      xnn_operator_t op = nullptr;
+      if (create(&op) != xnn_status_success) throw std::runtime_error("xnnpack: create failed for " + spec);
+      std::shared_ptr<xnn_operator> owner(op, xnn_delete_operator);
+      std::shared_ptr<pthreadpool> pool(t > 1 ? pthreadpool_create(t) : nullptr, [](pthreadpool_t p) {
+        if (p) pthreadpool_destroy(p);
+      });
+      // channels = strides = 1 and batch = n: XNNPACK treats it as one contiguous range.
+      if (setup(op, b.n, b.x.data(), b.y.data(), pool.get()) != xnn_status_success)
+        throw std::runtime_error("xnnpack: setup failed for " + spec);
+      return Pass([owner, pool](Buffers&) { xnn_run_operator(owner.get(), pool.get()); });
+    });
+  }
+}
+
+void add_xnnpack_all() {
+  if (xnn_initialize(nullptr) != xnn_status_success) {
+    std::fprintf(stderr, "bench: xnn_initialize failed; XNNPACK skipped\n");
+    return;
+  }
+  auto clamp = [](float lo, float hi) {
+    return [lo, hi](xnn_operator_t* op) { return xnn_create_clamp_nc_f32(1, 1, 1, lo, hi, 0, op); };
+  };
+  const float inf = std::numeric_limits<float>::infinity();
+  add_xnnpack("relu", clamp(0, inf), xnn_setup_clamp_nc_f32);
+  add_xnnpack("relu6", clamp(0, 6), xnn_setup_clamp_nc_f32);
+  add_xnnpack("hard_tanh", clamp(-1, 1), xnn_setup_clamp_nc_f32);
+  add_xnnpack("leaky_relu", [](xnn_operator_t* op) { return xnn_create_leaky_relu_nc_f32(1, 1, 1, 0.01f, 0, op); },
+              xnn_setup_leaky_relu_nc_f32);
+  add_xnnpack("elu", [](xnn_operator_t* op) { return xnn_create_elu_nc_f32(1, 1, 1, 1.0f, 0, op); },
+              xnn_setup_elu_nc_f32);
+  add_xnnpack("sigmoid", [](xnn_operator_t* op) { return xnn_create_sigmoid_nc_f32(1, 1, 1, 0, op); },
+              xnn_setup_sigmoid_nc_f32);
+  add_xnnpack("hard_swish", [](xnn_operator_t* op) { return xnn_create_hardswish_nc_f32(1, 1, 1, 0, op); },
+              xnn_setup_hardswish_nc_f32);
+}
+#endif
+
+void register_all(const std::vector<std::size_t>& sizes) {
+  for (const std::string& spec : activ_specs()) add_activ(spec);
+#if ACTIV_BENCH_ONEDNN
+  add_onednn_all();
+#endif
+#if ACTIV_BENCH_LIBTORCH
+  add_libtorch_all();
+#endif
+#if ACTIV_BENCH_XNNPACK
+  add_xnnpack_all();
+#endif
+  // Size by size, so each size's buffers are allocated once; copies first in each size.
+  for (const std::size_t n : sizes) {
+    const std::string ns = std::to_string(n);
+    benchmark::RegisterBenchmark(("fwd/memcpy/copy/t1/" + ns).c_str(), [n](benchmark::State& st) {
+      Buffers& b = buffers(n);
+      for (auto _ : st) {
+        std::memcpy(b.y.data(), b.x.data(), n * sizeof(float));
+        benchmark::ClobberMemory();
+      }
+      st.SetBytesProcessed(static_cast<int64_t>(st.iterations() * n * 2 * sizeof(float)));
+    })->UseRealTime();
+    benchmark::RegisterBenchmark(("bwd/copy3/copy/t1/" + ns).c_str(), [n](benchmark::State& st) {
+      Buffers& b = buffers(n);
+      for (auto _ : st) {
+        copy3(b.x.data(), b.dy.data(), b.dx.data(), n);
+        benchmark::ClobberMemory();
+      }
+      st.SetBytesProcessed(static_cast<int64_t>(st.iterations() * n * 3 * sizeof(float)));
+    })->UseRealTime();
+    for (const Impl& im : registry()) {
+      const std::string name = im.dir + "/" + im.function + "/" + im.impl + "/t" + std::to_string(im.threads) + "/" + ns;
+      benchmark::RegisterBenchmark(name.c_str(), [im, n](benchmark::State& st) {
+        Buffers& b = buffers(n);
+        set_threads(im.threads);
+        const Pass pass = im.prepare(b);
+        pass(b);  // warm: first-touch, lazy initialisation, JIT (oneDNN)
+        for (auto _ : st) {
+          pass(b);
+          benchmark::ClobberMemory();
+        }
+        set_threads(1);
+      })->UseRealTime();
+    }
+  }
+}
+
+// ---- accuracy of every implementation against activ's float64 path ------------------------
+
+struct Score {
+  double max_ulp = 0;
+  float at = 0;
+  std::uint64_t nan = 0, inf = 0, above_1 = 0, points = 0;
+};
+
+// got[i] for x[i]; ref[i] the float64 reference.
+Score score(const std::vector<float>& x, const std::vector<float>& got, const std::vector<double>& ref) {
+  Score s;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const auto r = activ::cli::verify::score_f32(got[i], ref[i]);
+    s.nan += r.mismatch == activ::cli::verify::Mismatch::nan;
+    s.inf += r.mismatch == activ::cli::verify::Mismatch::inf;
+    s.above_1 += r.ulp > 1;
+    // The max over points where both sides are finite (or both NaN / the same infinity);
+    // NaN and infinity mismatches are counted apart, so one does not hide the other.
+    if (r.mismatch == activ::cli::verify::Mismatch::none && r.ulp > s.max_ulp) s.max_ulp = r.ulp, s.at = x[i];
+  }
+  s.points = x.size();
+  return s;
+}
+
+int run_accuracy(const std::string& path, std::uint64_t stride) {
+  std::vector<float> x;
+  for (std::uint64_t k = 0; k < (std::uint64_t{1} << 32); k += stride) x.push_back(std::bit_cast<float>(static_cast<std::uint32_t>(k)));
+  const std::size_t n = x.size();
+  Buffers b;
+  b.n = n;
+  b.x = x;
+  b.dy.assign(n, 1.f);
+  b.y.assign(n, 0.f), b.dx.assign(n, 0.f), b.aux.assign(n, 0.f);
+  std::vector<double> xd(x.begin(), x.end()), ones(n, 1.0), yref(n), gref(n);
+  std::string cached;
+  std::FILE* out = std::fopen(path.c_str(), "w");
+  if (!out) return 2;
+  std::fprintf(out, "{\"stride\": %llu, \"points\": %zu, \"results\": [\n", static_cast<unsigned long long>(stride), n);
+  bool first = true;
+  set_threads(1);
+  auto emit = [&](const Impl& im, const Score& s) {
+    std::fprintf(out, "%s {\"dir\": \"%s\", \"function\": \"%s\", \"impl\": \"%s\", \"max_ulp\": %s, \"at\": \"%.9g\", "
+                 "\"above_1\": %llu, \"nan_mismatches\": %llu, \"inf_mismatches\": %llu}",
+                 first ? "" : ",\n", im.dir.c_str(), im.function.c_str(), im.impl.c_str(),
+                 std::isfinite(s.max_ulp) ? std::to_string(s.max_ulp).c_str() : "null", static_cast<double>(s.at),
+                 static_cast<unsigned long long>(s.above_1), static_cast<unsigned long long>(s.nan),
+                 static_cast<unsigned long long>(s.inf));
+    first = false;
+  };
+  // Every implementation of a function that some peer offers, activ included.
+  std::map<std::string, bool> peer_functions;
+  for (const Impl& im : registry())
+    if (im.impl != "activ") peer_functions[im.function] = true;
+  for (const Impl& im : registry()) {
+    if (im.threads != 1 || !peer_functions.count(im.function)) continue;
+    if (cached != im.function) {
+      const activ::Activation a = activ::parse(im.function);
+      a.forward(std::span<const double>(xd), std::span<double>(yref));
+      a.backward(std::span<const double>(xd), std::span<const double>(ones), std::span<double>(gref));
+      cached = im.function;
+    }
+    const Pass pass = im.prepare(b);
+    pass(b);
+    emit(im, score(x, im.dir == "fwd" ? b.y : b.dx, im.dir == "fwd" ? yref : gref));
+    std::fprintf(stderr, "accuracy: %s %s %s done\n", im.dir.c_str(), im.function.c_str(), im.impl.c_str());
+  }
+  std::fprintf(out, "\n]}\n");
+  return std::fclose(out) == 0 ? 0 : 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::size_t> sizes = {std::size_t{1} << 12, std::size_t{1} << 16, std::size_t{1} << 20,
+                                    std::size_t{1} << 26};
+  std::string accuracy;
+  std::uint64_t stride = 4097;
+  std::vector<char*> rest = {argv[0]};
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a.rfind("--sizes=", 0) == 0) {  // e.g. --sizes=12,16 (powers of two)
+      sizes.clear();
+      for (std::size_t p = 8; p < a.size();) {
+        const std::size_t q = std::min(a.find(',', p), a.size());
+        sizes.push_back(std::size_t{1} << std::stoi(a.substr(p, q - p)));
+        p = q + 1;
+      }
+    } else if (a.rfind("--accuracy=", 0) == 0) {
+      accuracy = a.substr(11);
+    } else if (a.rfind("--stride=", 0) == 0) {
+      stride = std::stoull(a.substr(9));
+    } else {
+      rest.push_back(argv[i]);
+    }
+  }
+  if (!accuracy.empty()) {
+    register_all({});
+    return run_accuracy(accuracy, stride);
+  }
+  register_all(sizes);
+  int rc = static_cast<int>(rest.size());
+  benchmark::Initialize(&rc, rest.data());
+  if (benchmark::ReportUnrecognizedArguments(rc, rest.data())) return 2;
+  benchmark::AddCustomContext("activ_version", activ::kVersion);
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

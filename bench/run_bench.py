@@ -1,0 +1,324 @@
+#!/usr/bin/env python3
+"""Runs the benchmark harness and writes docs/results/performance.json and
+docs/performance.md. `make bench` calls it after building; by hand:
+
+    python3 bench/run_bench.py --bin build/bench/bench/activ_bench_peers
+    python3 bench/run_bench.py --bin ... --sizes 12,16 --min-time 0.05     # quicker
+    python3 bench/run_bench.py --from-json raw.json --accuracy-json acc.json  # re-render only
+
+Every number is the median of --repetitions runs of Google Benchmark, all in one process
+(so activ, the peers, memcpy and the three-stream copy see the same machine state).
+ratio = ns/element of the implementation / ns/element of the copy of the same bytes
+measured in the same run: memcpy (read x, write y) for forward, the three-stream copy
+(read x, read dy, write dx) for backward.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT_JSON = os.path.join(ROOT, "docs", "results", "performance.json")
+OUT_MD = os.path.join(ROOT, "docs", "performance.md")
+PEERS = ["onednn", "libtorch", "xnnpack"]
+IMPL_LABEL = {"activ": "activ", "onednn": "oneDNN", "libtorch": "libtorch", "xnnpack": "XNNPACK"}
+
+
+def sh(cmd):
+    try:
+        return subprocess.run(cmd, shell=True, capture_output=True, text=True).stdout.strip()
+    except OSError:
+        return ""
+
+
+def cpu_model():
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor()
+
+
+def cpu_flags():
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("flags"):
+                flags = set(line.split(":", 1)[1].split())
+                return [f for f in ("sse4_2", "avx2", "fma", "avx512f", "avx512bw") if f in flags]
+    return []
+
+
+def pkg_version(p):
+    return sh(f"dpkg-query -W -f='${{Version}}' {p} 2>/dev/null") or "not installed"
+
+
+def run_bench(binary, sizes, min_time, reps):
+    fd, raw = tempfile.mkstemp(suffix=".json")
+    os.close(fd)
+    cmd = [binary, f"--sizes={sizes}", f"--benchmark_min_time={min_time}", f"--benchmark_repetitions={reps}",
+           "--benchmark_report_aggregates_only=true", "--benchmark_out_format=json", f"--benchmark_out={raw}"]
+    print("run_bench: " + " ".join(cmd), file=sys.stderr, flush=True)
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    with open(raw) as f:
+        data = json.load(f)
+    os.unlink(raw)
+    return data
+
+
+def run_accuracy(binary, stride):
+    fd, path = tempfile.mkstemp(suffix=".json")
+    os.close(fd)
+    subprocess.run([binary, f"--accuracy={path}", f"--stride={stride}"], check=True, stderr=subprocess.DEVNULL)
+    with open(path) as f:
+        data = json.load(f)
+    os.unlink(path)
+    return data
+
+
+NAME = re.compile(r"^(fwd|bwd)/(.+)/(\w+)/t(\d+)/(\d+)(?:/real_time)?_median$")
+
+
+def parse(raw):
+    """{(dir, function, impl, threads, n): ns per element} from the medians."""
+    out = {}
+    for b in raw["benchmarks"]:
+        m = NAME.match(b["name"])
+        if not m or b.get("aggregate_name") != "median":
+            continue
+        d, fn, impl, t, n = m[1], m[2], m[3], int(m[4]), int(m[5])
+        unit = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}[b.get("time_unit", "ns")]
+        out[(d, fn, impl, t, n)] = b["real_time"] * unit / n
+    return out
+
+
+def build(raw, acc, args):
+    ns = parse(raw)
+    sizes = sorted({k[4] for k in ns})
+    copy = {(k[0], k[4]): v for k, v in ns.items() if k[2] == "copy"}
+    functions = {}
+    for (d, fn, impl, t, n), v in sorted(ns.items()):
+        if impl == "copy":
+            continue
+        e = functions.setdefault(fn, {}).setdefault(d, {}).setdefault(str(n), {})
+        e[f"{impl}/t{t}"] = {"ns_per_element": round(v, 5), "ratio_to_copy": round(v / copy[(d, n)], 3)}
+    accuracy = {}
+    for r in (acc or {}).get("results", []):
+        accuracy.setdefault(r["function"], {}).setdefault(r["dir"], {})[r["impl"]] = {
+            k: r[k] for k in ("max_ulp", "at", "above_1", "nan_mismatches", "inf_mismatches")}
+    ctx = raw.get("context", {})
+    meta = {
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpu": cpu_model(),
+        "cpu_flags": cpu_flags(),
+        "cores": os.cpu_count(),
+        "load_before": args.load_before,
+        "load_after": [round(x, 2) for x in os.getloadavg()],
+        "compiler": sh("c++ --version | head -1"),
+        "commit": sh(f"git -C {ROOT} describe --always --dirty"),
+        "versions": {p: pkg_version(p) for p in ("libdnnl-dev", "libtorch-dev", "libxnnpack-dev", "libbenchmark-dev",
+                                                 "libhwy-dev")},
+        "benchmark": {"min_time_s": args.min_time, "repetitions": args.repetitions, "statistic": "median",
+                      "library_build_type": ctx.get("library_build_type")},
+        "accuracy_stride": (acc or {}).get("stride"),
+        "accuracy_points": (acc or {}).get("points"),
+    }
+    copies = {d: {str(n): round(copy[(d, n)], 5) for (dd, n) in copy if dd == d} for d in ("fwd", "bwd")}
+    return {"about": "ns per element (median) and ratio to a copy of the same bytes in the same run; "
+                     "fwd: memcpy x -> y; bwd: three-stream copy (read x, read dy, write dx). Written by "
+                     "bench/run_bench.py.", "meta": meta, "sizes": sizes, "copy_ns_per_element": copies,
+            "functions": functions, "accuracy": accuracy}
+
+
+def fmt_cell(e):
+    if not e:
+        return "–"
+    return f"{e['ns_per_element']:.3f} ({e['ratio_to_copy']:.2f}x)"
+
+
+def fmt_ulp(a):
+    if a is None:
+        return "–"
+    u = a["max_ulp"]
+    s = "inf" if u is None else (f"{u:.3g}" if u < 1e4 else f"{u:.3g}")
+    if u is None or u > 1:
+        s += f" (x={float(a['at']):.6g})"
+    if a["nan_mismatches"] or a["inf_mismatches"]:
+        s += f", {a['nan_mismatches']} NaN / {a['inf_mismatches']} inf mism."
+    return s
+
+
+def markdown(doc):
+    m = doc["meta"]
+    sizes = doc["sizes"]
+    hw = m["cores"]
+    L = []
+    L.append("# Performance\n")
+    L.append("Generated by `make bench` (bench/run_bench.py; raw numbers in docs/results/performance.json). "
+             "Regenerate with one command: `make bench`.\n")
+    L.append(f"- CPU: {m['cpu']} ({m['cores']} cores visible; {', '.join(m['cpu_flags'])})")
+    L.append(f"- Date: {m['date']}; commit {m['commit']}")
+    L.append(f"- Compiler: {m['compiler']}")
+    L.append("- Peers (Debian packages): " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()))
+    L.append(f"- Load average (1/5/15 min) before: {m['load_before']}, after: {m['load_after']}. The machine is shared "
+             "(other builds ran at the same time), so absolute times drift between runs; ratios to the copy measured "
+             "in the same run are the stable numbers.")
+    L.append(f"- Each number: median of {m['benchmark']['repetitions']} repetitions (Google Benchmark, min time "
+             f"{m['benchmark']['min_time_s']} s each), float32, x uniform in [-10, 10], dy in [-1, 1].")
+    L.append("")
+    L.append("Cells are **ns per element (ratio to the copy of the same bytes)**; the copy is memcpy (x -> y) for "
+             "forward and a three-stream copy (read x, read dy, write dx) for backward, measured in the same run. "
+             "Backward of the peers: oneDNN eltwise_backward from src; libtorch the ATen backward ops autograd "
+             "calls (sigmoid and tanh from the saved output, mish without an out= variant so with one "
+             "allocation); XNNPACK has no backward.\n")
+    copies = doc["copy_ns_per_element"]
+    L.append("| copy ns/element | " + " | ".join(f"N = 2^{n.bit_length() - 1}" for n in sizes) + " |")
+    L.append("|---|" + "---|" * len(sizes))
+    L.append("| memcpy (forward bar) | " + " | ".join(f"{copies['fwd'].get(str(n), 0):.3f}" for n in sizes) + " |")
+    L.append("| three-stream copy (backward bar) | " + " | ".join(f"{copies['bwd'].get(str(n), 0):.3f}" for n in sizes)
+             + " |\n")
+
+    fns = doc["functions"]
+    peer_fns = [f for f in fns if any(k.split("/")[0] != "activ" for d in fns[f].values() for s in d.values() for k in s)]
+
+    # The single-thread goals of issue 4.
+    big, mid = max(sizes), (1 << 20 if (1 << 20) in sizes else None)
+    L.append("## Goals (issue 4), single thread\n")
+    L.append(f"At N = 2^20: activ at least as fast as the fastest peer (column: activ time / fastest peer time, "
+             f"goal <= 1). At N = 2^{big.bit_length() - 1}: forward within 1.3x of memcpy, backward within 1.3x of "
+             "the three-stream copy (column: activ's ratio, goal <= 1.3). Misses in bold.\n")
+    L.append("| function | fwd 2^20: activ / fastest peer | bwd 2^20: activ / fastest peer | "
+             f"fwd 2^{big.bit_length() - 1} ratio | bwd 2^{big.bit_length() - 1} ratio |")
+    L.append("|---|---|---|---|---|")
+    met = missed = 0
+    for fn in fns:
+        cells = []
+        for d in ("fwd", "bwd"):
+            row = fns[fn].get(d, {}).get(str(mid), {}) if mid else {}
+            a = row.get("activ/t1")
+            peers = [(row[k]["ns_per_element"], k.split("/")[0]) for k in row if k.endswith("/t1") and not k.startswith("activ")]
+            if a and peers:
+                best, who = min(peers)
+                r = a["ns_per_element"] / best
+                ok = r <= 1
+                met, missed = met + ok, missed + (not ok)
+                cells.append((f"{r:.2f}" if ok else f"**{r:.2f}**") + f" ({IMPL_LABEL[who]})")
+            else:
+                cells.append("–")
+        for d in ("fwd", "bwd"):
+            a = fns[fn].get(d, {}).get(str(big), {}).get("activ/t1")
+            if a:
+                ok = a["ratio_to_copy"] <= 1.3
+                met, missed = met + ok, missed + (not ok)
+                cells.append(f"{a['ratio_to_copy']:.2f}" if ok else f"**{a['ratio_to_copy']:.2f}**")
+            else:
+                cells.append("–")
+        L.append(f"| `{fn}` | " + " | ".join(cells) + " |")
+    L.append(f"\n{met} goals met, {missed} missed.\n")
+
+    for t, title in ((1, "1 thread"), (hw, f"all threads ({hw})")):
+        if t == 1 or hw > 1:
+            for d, dname in (("fwd", "forward"), ("bwd", "backward")):
+                L.append(f"## Side by side: {dname}, {title}\n")
+                L.append("| function | N | activ | oneDNN | libtorch | XNNPACK | fastest peer / activ |")
+                L.append("|---|---|---|---|---|---|---|")
+                for fn in peer_fns:
+                    for n in sizes:
+                        row = fns[fn].get(d, {}).get(str(n), {})
+                        cells = [row.get(f"{i}/t{t}") for i in ["activ"] + PEERS]
+                        if not any(cells[1:]):
+                            continue
+                        peers = [c["ns_per_element"] for c in cells[1:] if c]
+                        speed = f"{min(peers) / cells[0]['ns_per_element']:.2f}" if cells[0] and peers else "–"
+                        L.append(f"| `{fn}` | 2^{n.bit_length() - 1} | " + " | ".join(fmt_cell(c) for c in cells)
+                                 + f" | {speed} |")
+                L.append("")
+
+    L.append("## activ alone: every unqualified entry, 1 thread\n")
+    L.append("| function | " + " | ".join(f"fwd 2^{n.bit_length() - 1}" for n in sizes) + " | "
+             + " | ".join(f"bwd 2^{n.bit_length() - 1}" for n in sizes) + " |")
+    L.append("|---|" + "---|" * (2 * len(sizes)))
+    for fn in fns:
+        if not any("activ/t1" in s for d in fns[fn].values() for s in d.values()):
+            continue
+        cells = [fmt_cell(fns[fn].get(d, {}).get(str(n), {}).get("activ/t1")) for d in ("fwd", "bwd") for n in sizes]
+        L.append(f"| `{fn}` | " + " | ".join(cells) + " |")
+    L.append("")
+
+    acc = doc["accuracy"]
+    if acc:
+        L.append(f"## Accuracy of the peers\n")
+        L.append(f"Max error in float32 ULP against activ's float64 path (the reference of `activ verify`), over every "
+                 f"{m['accuracy_stride']}th float32 bit pattern ({m['accuracy_points']} points, all exponents, both "
+                 "signs, ±inf and NaN), forward and derivative (backward with dy = 1). Each peer is compared with "
+                 "the activ spec of its own definition (e.g. oneDNN soft_relu with `softplus(threshold=None)`, "
+                 "libtorch softplus with `softplus`, whose threshold 20 is PyTorch's). \"mism.\" counts NaN or "
+                 "infinity where the reference is finite, or the other way round.\n")
+        L.append("| function | dir | activ | oneDNN | libtorch | XNNPACK |")
+        L.append("|---|---|---|---|---|---|")
+        for fn in acc:
+            for d in ("fwd", "bwd"):
+                if d not in acc[fn]:
+                    continue
+                a = acc[fn][d]
+                L.append(f"| `{fn}` | {d} | " + " | ".join(fmt_ulp(a.get(i)) for i in ["activ"] + PEERS) + " |")
+        L.append("")
+    return "\n".join(L) + "\n"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--bin", default=os.path.join(ROOT, "build", "bench", "bench", "activ_bench_peers"))
+    ap.add_argument("--sizes", default="12,16,20,26")
+    ap.add_argument("--min-time", type=float, default=0.1)
+    ap.add_argument("--repetitions", type=int, default=3)
+    ap.add_argument("--accuracy-stride", type=int, default=4097)
+    ap.add_argument("--from-json", help="render from a saved Google Benchmark JSON instead of running")
+    ap.add_argument("--accuracy-json", help="a saved --accuracy output instead of running it")
+    ap.add_argument("--save-raw", help="also keep the raw Google Benchmark JSON here")
+    ap.add_argument("--no-write", action="store_true", help="print the markdown instead of writing the docs")
+    args = ap.parse_args()
+    args.load_before = [round(x, 2) for x in os.getloadavg()]
+
+    if args.accuracy_json:
+        with open(args.accuracy_json) as f:
+            acc = json.load(f)
+    elif os.path.basename(args.bin).endswith("peers"):
+        acc = run_accuracy(args.bin, args.accuracy_stride)
+    else:
+        acc = None
+    if args.from_json:
+        with open(args.from_json) as f:
+            raw = json.load(f)
+    else:
+        raw = run_bench(args.bin, args.sizes, args.min_time, args.repetitions)
+    if args.save_raw:
+        with open(args.save_raw, "w") as f:
+            json.dump(raw, f)
+    doc = build(raw, acc, args)
+    md = markdown(doc)
+    if args.no_write:
+        print(md)
+        return 0
+    with open(OUT_JSON, "w") as f:
+        json.dump(doc, f, indent=1)
+        f.write("\n")
+    # The generated part goes between the markers; the text around them is hand-written.
+    begin, end = "<!-- bench:begin (generated by bench/run_bench.py) -->", "<!-- bench:end -->"
+    text = open(OUT_MD).read() if os.path.exists(OUT_MD) else "# Performance\n\n" + begin + "\n" + end + "\n"
+    if begin not in text or end not in text:
+        sys.exit(f"run_bench: {OUT_MD} lacks the markers {begin} / {end}")
+    body = md.split("\n", 1)[1]  # without the title
+    text = text[:text.index(begin) + len(begin)] + "\n" + body + text[text.index(end):]
+    with open(OUT_MD, "w") as f:
+        f.write(text)
+    print(f"run_bench: wrote {OUT_JSON} and {OUT_MD}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
