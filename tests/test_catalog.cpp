@@ -103,6 +103,10 @@ std::vector<std::string> alternative_texts(const FunctionInfo& f, const ParamInf
         {"theta", {"0.5", "-1", "2"}},
         {"lambd", {"1.5", "0", "0.1"}},
         {"b", {"1", "0", "0.25"}},
+        {"axis", {"0", "1", "-2"}},
+        {"dim", {"0", "-1", "2"}},
+        {"temperature", {"0.5", "2"}},
+        {"k", {"3", "4"}},
     };
     if (p.name == "threshold") {
       if (f.family == "softplus") candidates = {"5", "-3.5", "None"};

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "activ/catalog.hpp"
+#include "activ/tensor.hpp"
 
 namespace activ {
 
@@ -30,6 +31,51 @@ class Activation {
   void backward(std::span<const float> x, std::span<const float> dy, std::span<float> dx) const;
   void backward(std::span<const double> x, std::span<const double> dy,
                 std::span<double> dx) const;
+  // (For an axis function a span is a 1-D tensor: softmax over a span is over all of
+  // it, and glu's y has half of x's elements.)
+
+  // ---- tensors (include/activ/tensor.hpp; docs/tensor.md) ----------------------------
+  // y = f(x) for a view of any rank and strides. Elementwise entries map each element;
+  // axis entries (info().kind == Kind::axis) work along their axis, and y must have
+  // output_shape(x.shape()). `mask` (axis entries of the softmax family and sparsemax
+  // only) broadcasts to x; masked-out (false) entries get probability 0 (log_softmax:
+  // -inf) and take no part in the normalisation; a fully masked row gives all 0
+  // (log_softmax: all -inf). y may be x itself (same data, shape and strides); any
+  // other overlap, a shape mismatch, an axis out of range, a mask that does not
+  // broadcast, an odd size for glu or a size not divisible by k for maxout throws
+  // std::invalid_argument naming the problem before anything is written.
+  void forward(ConstTensorView<float> x, TensorView<float> y) const;
+  void forward(ConstTensorView<double> x, TensorView<double> y) const;
+  void forward(ConstTensorView<float> x, TensorView<float> y, MaskView mask) const;
+  void forward(ConstTensorView<double> x, TensorView<double> y, MaskView mask) const;
+
+  // dx = (df/dx)^T dy from the input x: dy has output_shape(x.shape()), dx x's shape.
+  // dx may be x or dy itself when the shapes allow; other overlaps throw.
+  void backward(ConstTensorView<float> x, ConstTensorView<float> dy, TensorView<float> dx) const;
+  void backward(ConstTensorView<double> x, ConstTensorView<double> dy, TensorView<double> dx) const;
+  void backward(ConstTensorView<float> x, ConstTensorView<float> dy, TensorView<float> dx, MaskView mask) const;
+  void backward(ConstTensorView<double> x, ConstTensorView<double> dy, TensorView<double> dx,
+                MaskView mask) const;
+
+  // The same from the forward's output y, as the frameworks' softmax backward does:
+  // softmax dx = (y*(dy - sum(dy*y)))/T, log_softmax dx = (dy - exp(y)*sum(dy))/T,
+  // sparsemax dx = dy - mean(dy over y > 0) on y > 0, 0 elsewhere. Only for entries
+  // with info().backward_from_output; others throw std::invalid_argument.
+  void backward_from_output(ConstTensorView<float> y, ConstTensorView<float> dy, TensorView<float> dx) const;
+  void backward_from_output(ConstTensorView<double> y, ConstTensorView<double> dy, TensorView<double> dx) const;
+  void backward_from_output(ConstTensorView<float> y, ConstTensorView<float> dy, TensorView<float> dx,
+                            MaskView mask) const;
+  void backward_from_output(ConstTensorView<double> y, ConstTensorView<double> dy, TensorView<double> dx,
+                            MaskView mask) const;
+
+  // The shape of y for an input of shape `in` (in itself for elementwise entries);
+  // throws std::invalid_argument when `in` does not suit the function (axis out of
+  // range, odd glu size, size not divisible by maxout's k, softmax2d on rank < 3).
+  Shape output_shape(const Shape& in) const;
+  // The axis an axis entry works along for an input of rank `rank`, in [0, rank)
+  // (torch's dim=None resolves by PyTorch's implicit rule: 0 for rank 0, 1 and 3,
+  // else 1); throws std::invalid_argument when out of range or for elementwise entries.
+  std::size_t resolved_axis(std::size_t rank) const;
 
   // The catalogue entry ("torch:gelu" for a spec that named torch:gelu or an alias of it).
   const FunctionInfo& info() const noexcept;

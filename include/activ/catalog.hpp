@@ -1,4 +1,5 @@
-// The catalogue of elementwise activation functions: what a spec string may name.
+// The catalogue of activation functions: what a spec string may name. Most entries
+// are elementwise; softmax, glu, maxout and their relatives work along an axis.
 #pragma once
 
 #include <span>
@@ -41,6 +42,19 @@ struct ParamInfo {
   std::string_view description;
 };
 
+// How a function relates its output to its input.
+enum class Kind : unsigned char {
+  elementwise,  // y[i] = f(x[i]); any shape
+  axis,         // along one axis (the `axis` / `dim` parameter, negative from the end)
+};
+
+// How an axis function changes the size of its axis.
+enum class AxisSize : unsigned char {
+  same,          // softmax, log_softmax, softmin, softmax2d, sparsemax
+  halved,        // glu, swiglu, geglu, reglu: the size must be even
+  divided_by_k,  // maxout: the size must be a multiple of the parameter k
+};
+
 struct FunctionInfo {
   std::string_view name;    // as spelled in a spec string, e.g. "gelu", "jax:gelu"
   std::string_view family;  // the mathematical family shared across frameworks, e.g. "gelu"
@@ -51,6 +65,11 @@ struct FunctionInfo {
   std::string_view derivative;                // f'(x), plain text, with the value at kinks
   std::string_view notes;                     // how this definition differs from the others
   bool piecewise_linear = false;              // results are exact (correctly rounded)
+  Kind kind = Kind::elementwise;
+  AxisSize axis_size = AxisSize::same;        // Kind::axis only
+  // Activation::backward_from_output accepts the forward's output y instead of x
+  // (softmax, log_softmax, softmin, softmax2d, sparsemax: what the frameworks do).
+  bool backward_from_output = false;
 };
 
 // Every entry, unqualified names first, in a stable order.

@@ -65,16 +65,28 @@ void run_backward(const Activation& a, std::span<const T> x, std::span<const T> 
 
 }  // namespace
 
+namespace {
+// Axis entries (softmax, glu, ...) take a span as a 1-D tensor (src/tensor/tensor.cpp).
+template <class T>
+TensorView<T> as_1d(std::span<T> s) {
+  return TensorView<T>(s.data(), Shape{s.size()});
+}
+}  // namespace
+
 void Activation::forward(std::span<const float> x, std::span<float> y) const {
+  if (entry_->axis_family != detail::AxisFamily::none) return forward(as_1d(x), as_1d(y));
   run_forward(*this, x, y, detail::kernels(entry_->family).forward_f32);
 }
 void Activation::forward(std::span<const double> x, std::span<double> y) const {
+  if (entry_->axis_family != detail::AxisFamily::none) return forward(as_1d(x), as_1d(y));
   run_forward(*this, x, y, detail::kernels(entry_->family).forward_f64);
 }
 void Activation::backward(std::span<const float> x, std::span<const float> dy, std::span<float> dx) const {
+  if (entry_->axis_family != detail::AxisFamily::none) return backward(as_1d(x), as_1d(dy), as_1d(dx));
   run_backward(*this, x, dy, dx, detail::kernels(entry_->family).backward_f32);
 }
 void Activation::backward(std::span<const double> x, std::span<const double> dy, std::span<double> dx) const {
+  if (entry_->axis_family != detail::AxisFamily::none) return backward(as_1d(x), as_1d(dy), as_1d(dx));
   run_backward(*this, x, dy, dx, detail::kernels(entry_->family).backward_f64);
 }
 

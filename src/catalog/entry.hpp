@@ -47,6 +47,26 @@ enum class Family : unsigned char {
 
 std::string_view family_name(Family f) noexcept;
 
+// The families that work along an axis (FunctionInfo::kind == Kind::axis); their
+// entries' `family` is unused. Slots (bound by the entry): [0] axis (kImplicitAxis for
+// torch's dim=None), [1] temperature, [2] k (maxout), [3] the gate's variant (geglu:
+// 0 erf, 1 tanh).
+enum class AxisFamily : unsigned char {
+  none,         // elementwise entries
+  softmax,      // exp(x/T) / sum
+  log_softmax,  // x/T - logsumexp(x/T)
+  softmin,      // softmax(-x/T)
+  softmax2d,    // softmax over axis -3 of a 3-D or 4-D input
+  sparsemax,    // Martins & Astudillo (2016)
+  glu,          // a * sigmoid(b), [a, b] = the halves along the axis
+  swiglu,       // a * silu(b)
+  geglu,        // a * gelu(b)
+  reglu,        // a * relu(b)
+  maxout,       // max over consecutive groups of k along the axis
+};
+std::string_view axis_family_name(AxisFamily f) noexcept;
+inline constexpr long double kImplicitAxis = 1048576;  // torch's dim=None
+
 // A family's parameters in its own canonical form, as kernels and the oracle read
 // them. long double so that float64 evaluation keeps constants like SELU's scale to
 // more than 53 bits.
@@ -83,6 +103,7 @@ struct Entry {
   void (*bind)(const double* params, Slots& slots);
   // Checks relations between parameters; returns an error message or an empty view.
   std::string_view (*check)(const double* params);
+  AxisFamily axis_family = AxisFamily::none;
 };
 
 std::span<const Entry> entries() noexcept;

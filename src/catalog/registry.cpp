@@ -2,6 +2,7 @@
 // Sources for each definition and convention: ../shared/catalogue.md (Keras 3
 // keras/src/activations/activations.py, torch/nn/functional.py and ATen kernels,
 // jax/_src/nn/functions.py, tf.nn) and its section 6 for the derivative at kinks.
+#include <algorithm>
 #include <cmath>
 #include <deque>
 #include <limits>
@@ -394,6 +395,104 @@ std::vector<Spelling> spellings() {
   return t;
 }
 
+
+// ---- functions along an axis (docs/tensor.md) --------------------------------------
+
+struct AxisSpelling {
+  Framework framework;
+  std::string_view name;
+  AxisFamily family;
+  std::vector<ParamInfo> params;
+  Bind bind;
+  std::string_view formula, derivative, notes;
+};
+
+constexpr double kAxisMax = 63;  // NumPy allows 64 dimensions
+ParamInfo axis_param(std::string_view name, double def = -1) {
+  return integer(name, def, "the axis to work along; negative counts from the end", -kAxisMax - 1, kAxisMax);
+}
+// torch's dim=None: PyTorch's deprecated implicit dim (0 for 0-, 1- and 3-D input, else 1).
+ParamInfo torch_dim() {
+  ParamInfo p = axis_param("dim");
+  p.default_value = static_cast<double>(kImplicitAxis);
+  p.none_allowed = true;
+  p.none_value = static_cast<double>(kImplicitAxis);
+  p.description = "the dimension to work along; negative counts from the end; None: PyTorch's implicit dim (0 for 0-, 1- and 3-D input, else 1)";
+  return p;
+}
+ParamInfo temperature() { return positive("temperature", 1.0, "divides the logits (activ's addition)"); }
+
+void bind_axis(const double* p, Slots& s) { set(s, p[0], 1); }
+void bind_axis_temperature(const double* p, Slots& s) { set(s, p[0], p[1]); }
+
+constexpr std::string_view kSoftmaxF = "y_i = exp(x_i/T) / sum_j exp(x_j/T) along axis (T = temperature); masked entries 0";
+constexpr std::string_view kSoftmaxD = "dx = y*(dy - sum(dy*y))/T (backward_from_output takes y)";
+constexpr std::string_view kLogSoftmaxF = "y_i = x_i/T - log(sum_j exp(x_j/T)) along axis; masked entries -inf";
+constexpr std::string_view kLogSoftmaxD = "dx = (dy - exp(y)*sum(dy))/T (backward_from_output takes y)";
+constexpr std::string_view kSoftminF = "y = softmax(-x/T) along axis";
+constexpr std::string_view kSoftminD = "dx = -y*(dy - sum(dy*y))/T (backward_from_output takes y)";
+constexpr std::string_view kSparsemaxF = "y = max(x - tau, 0), tau such that sum(y) = 1 (Martins & Astudillo 2016)";
+constexpr std::string_view kSparsemaxD = "dx = dy - mean(dy over y > 0) where y > 0, else 0";
+constexpr std::string_view kGluF = "[a, b] = halves of x along axis; y = a*sigmoid(b) (size halves)";
+constexpr std::string_view kGluD = "da = dy*sigmoid(b), db = dy*a*sigmoid(b)*sigmoid(-b)";
+
+std::vector<AxisSpelling> axis_spellings() {
+  using F = Framework;
+  using A = AxisFamily;
+  const ParamInfo axis = axis_param("axis");
+  std::vector<AxisSpelling> t;
+  t.push_back({F::activ, "softmax", A::softmax, {axis, temperature()}, bind_axis_temperature, kSoftmaxF, kSoftmaxD,
+               "axis=-1 by default as Keras, JAX and TensorFlow (torch:softmax keeps PyTorch's implicit dim). A row with +inf entries splits the probability equally among them; -inf entries get 0; an all -inf or fully masked row gives zeros (PyTorch: NaN)."});
+  t.push_back({F::activ, "log_softmax", A::log_softmax, {axis, temperature()}, bind_axis_temperature, kLogSoftmaxF, kLogSoftmaxD,
+               "x/T - max - log1p(sum of the others): no overflow and no cancellation. An all -inf or fully masked row gives -inf (PyTorch: NaN)."});
+  t.push_back({F::activ, "softmin", A::softmin, {axis, temperature()}, bind_axis_temperature, kSoftminF, kSoftminD,
+               "torch.nn.functional.softmin with axis=-1 by default."});
+  t.push_back({F::activ, "softmax2d", A::softmax2d, {}, [](const double*, Slots& s) { set(s, -3, 1); },
+               "y = softmax over axis -3 (channels of CHW / NCHW); input must be 3-D or 4-D", kSoftmaxD, "torch.nn.Softmax2d."});
+  t.push_back({F::activ, "sparsemax", A::sparsemax, {axis}, bind_axis, kSparsemaxF, kSparsemaxD,
+               "keras.activations.sparsemax. Sparse probabilities: exact zeros below the threshold tau."});
+  t.push_back({F::activ, "glu", A::glu, {axis}, bind_axis, kGluF, kGluD, "torch.nn.functional.glu with axis for dim."});
+  t.push_back({F::activ, "swiglu", A::swiglu, {axis}, bind_axis, "[a, b] = halves of x along axis; y = a*silu(b) (size halves)",
+               "da = dy*silu(b), db = dy*a*silu'(b)", "Shazeer (2020); a is the first half (as glu)."});
+  t.push_back({F::activ, "geglu", A::geglu, {axis, gelu_choice(0)}, [](const double* p, Slots& s) { set(s, p[0], 1, 0, p[1]); },
+               "[a, b] = halves of x along axis; y = a*gelu(b), erf or tanh form (size halves)", "da = dy*gelu(b), db = dy*a*gelu'(b)",
+               "Shazeer (2020); approximate='tanh' for the tanh form of gelu."});
+  t.push_back({F::activ, "reglu", A::reglu, {axis}, bind_axis, "[a, b] = halves of x along axis; y = a*relu(b) (size halves)",
+               "da = dy*relu(b), db = dy*a*(b > 0)", "Shazeer (2020); relu'(0) = 0."});
+  t.push_back({F::activ, "maxout", A::maxout, {integer("k", 2, "group size: consecutive groups of k along the axis", 1, 2147483647.0), axis},
+               [](const double* p, Slots& s) { set(s, p[1], 1, p[0]); },
+               "y_j = max(x_{jk}, ..., x_{jk+k-1}) along axis (size divided by k)",
+               "dx = dy at the first maximum of each group, 0 elsewhere",
+               "Goodfellow et al. (2013): groups of k consecutive entries; NaN in a group gives NaN."});
+
+  const ParamInfo dim = torch_dim();
+  t.push_back({F::torch, "softmax", A::softmax, {dim}, bind_axis, "y_i = exp(x_i) / sum_j exp(x_j) along dim", kSoftmaxD,
+               "dim=None uses PyTorch's deprecated implicit dim: 0 for 0-, 1- and 3-D input, else 1. An all -inf row gives zeros here, NaN in PyTorch."});
+  t.push_back({F::torch, "log_softmax", A::log_softmax, {dim}, bind_axis, "y_i = x_i - log(sum_j exp(x_j)) along dim", kLogSoftmaxD,
+               "dim=None: PyTorch's implicit dim. An all -inf row gives -inf here, NaN in PyTorch."});
+  t.push_back({F::torch, "softmin", A::softmin, {dim}, bind_axis, "y = softmax(-x) along dim", kSoftminD, "dim=None: PyTorch's implicit dim."});
+  t.push_back({F::torch, "softmax2d", A::softmax2d, {}, [](const double*, Slots& s) { set(s, -3, 1); },
+               "y = softmax over dim -3 of a 3-D or 4-D input", kSoftmaxD, "torch.nn.Softmax2d."});
+  t.push_back({F::torch, "glu", A::glu, {axis_param("dim")}, bind_axis, kGluF, kGluD, "F.glu(input, dim=-1); the size along dim must be even."});
+
+  t.push_back({F::keras, "softmax", A::softmax, {axis}, bind_axis, "y_i = exp(x_i) / sum_j exp(x_j) along axis", kSoftmaxD,
+               "The Softmax layer's mask sets masked logits to -1e9, so a fully masked row is uniform there; activ's mask gives zeros."});
+  t.push_back({F::keras, "log_softmax", A::log_softmax, {axis}, bind_axis, "y_i = x_i - log(sum_j exp(x_j)) along axis", kLogSoftmaxD, ""});
+  t.push_back({F::keras, "sparsemax", A::sparsemax, {axis}, bind_axis, kSparsemaxF, kSparsemaxD, ""});
+  t.push_back({F::keras, "glu", A::glu, {axis}, bind_axis, kGluF, kGluD, "keras.activations.glu(x, axis=-1)."});
+
+  t.push_back({F::tf, "softmax", A::softmax, {axis}, bind_axis, "y_i = exp(x_i) / sum_j exp(x_j) along axis", kSoftmaxD,
+               "tf.nn.softmax(logits, axis=None): None means -1."});
+  t.push_back({F::tf, "log_softmax", A::log_softmax, {axis}, bind_axis, "y_i = x_i - log(sum_j exp(x_j)) along axis", kLogSoftmaxD,
+               "tf.nn.log_softmax(logits, axis=None): None means -1."});
+
+  t.push_back({F::jax, "softmax", A::softmax, {axis}, bind_axis, "y_i = exp(x_i) / sum_j exp(x_j) along axis", kSoftmaxD,
+               "jax.nn.softmax(x, axis=-1, where=None); its custom JVP works from the output."});
+  t.push_back({F::jax, "log_softmax", A::log_softmax, {axis}, bind_axis, "y_i = x_i - log(sum_j exp(x_j)) along axis", kLogSoftmaxD, ""});
+  t.push_back({F::jax, "glu", A::glu, {axis}, bind_axis, kGluF, kGluD, "jax.nn.glu(x, axis=-1)."});
+  return t;
+}
+
 struct Registry {
   std::deque<std::string> strings;  // prefixed names
   std::deque<std::vector<ParamInfo>> params;
@@ -428,6 +527,31 @@ struct Registry {
       e.check = s.check;
       entries.push_back(e);
     }
+    for (AxisSpelling& s : axis_spellings()) {
+      Entry e{};
+      e.info.name = prefixed(s.framework, s.name);
+      e.info.family = axis_family_name(s.family);
+      e.info.framework = s.framework;
+      e.info.params = params.emplace_back(std::move(s.params));
+      e.info.aliases = aliases.emplace_back();
+      e.info.formula = s.formula;
+      e.info.derivative = s.derivative;
+      e.info.notes = s.notes.empty() ? std::string_view{"Along an axis; see docs/tensor.md."} : s.notes;
+      e.info.piecewise_linear = s.family == AxisFamily::maxout;
+      e.info.kind = Kind::axis;
+      const bool halves = s.family == AxisFamily::glu || s.family == AxisFamily::swiglu ||
+                          s.family == AxisFamily::geglu || s.family == AxisFamily::reglu;
+      e.info.axis_size = halves ? AxisSize::halved : s.family == AxisFamily::maxout ? AxisSize::divided_by_k : AxisSize::same;
+      e.info.backward_from_output = !halves && s.family != AxisFamily::maxout;
+      e.family = Family::linear;  // unused for axis entries
+      e.axis_family = s.family;
+      e.bind = s.bind;
+      e.check = no_check;
+      entries.push_back(e);
+    }
+    // Unqualified names first (the axis entries were appended after every spelling).
+    std::stable_partition(entries.begin(), entries.end(),
+                          [](const Entry& e) { return e.info.framework == Framework::activ; });
     for (std::size_t i = 0; i < entries.size(); ++i) {
       by_name.emplace(entries[i].info.name, i);
       for (std::string_view a : entries[i].info.aliases) by_name.emplace(a, i);
@@ -451,6 +575,12 @@ std::string_view family_name(Family f) noexcept {
       "hard_swish",  "threshold",   "thresholded_relu", "hard_shrink", "soft_shrink", "sparse_plus",
       "sparse_sigmoid"};
   static_assert(std::size(names) == static_cast<std::size_t>(Family::count_));
+  return names[static_cast<std::size_t>(f)];
+}
+
+std::string_view axis_family_name(AxisFamily f) noexcept {
+  static constexpr std::string_view names[] = {"",       "softmax", "log_softmax", "softmin", "softmax2d", "sparsemax",
+                                               "glu",    "swiglu",  "geglu",       "reglu",   "maxout"};
   return names[static_cast<std::size_t>(f)];
 }
 

@@ -1,0 +1,546 @@
+// Activation on tensor views: argument checks (shapes, axis, mask broadcasting,
+// aliasing), the walk over rows and inner blocks, and the axis functions' row kernels
+// (rows.hpp). docs/tensor.md describes the definitions and edge cases.
+#include <algorithm>
+#include <cstdint>
+#include <cstdlib>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "catalog/entry.hpp"
+#include "tensor/rows.hpp"
+
+namespace activ {
+namespace {
+
+using detail::ActivationAccess;
+using detail::AxisFamily;
+using detail::Entry;
+using detail::Slots;
+using detail::tensor::Lane;
+using detail::tensor::SoftmaxParams;
+
+[[noreturn]] void fail(const std::string& what, const std::string& message) {
+  throw std::invalid_argument(what + ": " + message);
+}
+
+std::string shape_text(const Shape& shape) {
+  std::string s = "(";
+  for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + (shape.size() == 1 ? ",)" : ")");
+}
+
+// ---- aliasing --------------------------------------------------------------------------
+
+// [lo, hi) byte range spanned by a view (empty for a view without elements).
+template <class P>
+std::pair<std::uintptr_t, std::uintptr_t> extent(const TensorView<P>& v) {
+  if (v.size() == 0) return {0, 0};
+  std::ptrdiff_t lo = 0, hi = 0;
+  for (std::size_t i = 0; i < v.rank(); ++i) {
+    const std::ptrdiff_t span = v.strides()[i] * static_cast<std::ptrdiff_t>(v.shape()[i] - 1);
+    (span < 0 ? lo : hi) += span;
+  }
+  const auto base = reinterpret_cast<std::uintptr_t>(v.data());
+  const auto size = static_cast<std::ptrdiff_t>(sizeof(P));
+  return {base + static_cast<std::uintptr_t>(lo * size), base + static_cast<std::uintptr_t>((hi + 1) * size)};
+}
+
+// An output may be exactly an input (same data, shape, strides and element type) but
+// must not otherwise share memory with it.
+template <class O, class I>
+void check_alias(const std::string& what, const char* out_name, const TensorView<O>& out, const char* in_name,
+                 const TensorView<I>& in) {
+  const auto [a0, a1] = extent(out);
+  const auto [b0, b1] = extent(in);
+  if (a0 == a1 || b0 == b1 || a1 <= b0 || b1 <= a0) return;
+  const bool exact = sizeof(O) == sizeof(I) && static_cast<const void*>(out.data()) == static_cast<const void*>(in.data()) &&
+                     out.shape() == in.shape() && out.strides() == in.strides();
+  if (!exact)
+    fail(what, std::string(out_name) + " partially overlaps " + in_name +
+                   " (only exact in-place aliasing, with the same shape and strides, is allowed)");
+}
+
+// Two elements of an output at one address would be written twice.
+template <class T>
+void check_writable(const std::string& what, const char* name, const TensorView<T>& v) {
+  for (std::size_t i = 0; i < v.rank(); ++i)
+    if (v.shape()[i] > 1 && v.strides()[i] == 0)
+      fail(what, std::string(name) + " has stride 0 along axis " + std::to_string(i) + ", so its elements overlap");
+}
+
+template <class T>
+void check_shape(const std::string& what, const char* name, const Shape& got, const Shape& want, const std::string& why) {
+  if (got != want) fail(what, std::string(name) + " has shape " + shape_text(got) + " but " + why + " is " + shape_text(want));
+}
+
+// ---- walking the tensor ---------------------------------------------------------------
+
+// One operand of a walk: its base pointer and strides over the walk's shape (only the
+// axis entry may differ in meaning: it is the operand's own stride along the axis).
+struct Walk {
+  Shape shape;  // the iteration shape (x's), rank >= 1
+  std::size_t axis = 0;
+  std::vector<Strides> strides;  // per operand
+};
+
+constexpr std::size_t kBatch = 64;  // rows of an inner block processed together
+
+// Calls fn(offsets, count, row_strides) for batches of rows: offsets[k] is operand k's
+// element offset of the batch's first row, row_strides[k] the step between its rows.
+// Rows whose axis is contiguous in x go one at a time (count 1); otherwise the
+// non-axis dimension with the smallest stride in x is batched, so that each step
+// along the axis reads a contiguous run.
+template <class Fn>
+void for_each_batch(const Walk& w, Fn&& fn) {
+  const std::size_t rank = w.shape.size(), ops = w.strides.size();
+  const Strides& xs = w.strides[0];
+  std::size_t batch_dim = rank;  // none
+  std::ptrdiff_t best = std::abs(xs[w.axis]);
+  if (w.shape[w.axis] > 1 && best != 1) {
+    for (std::size_t d = 0; d < rank; ++d) {
+      if (d == w.axis || w.shape[d] <= 1) continue;
+      if (batch_dim == rank || std::abs(xs[d]) < best) {
+        batch_dim = d;
+        best = std::abs(xs[d]);
+      }
+    }
+  }
+  std::vector<std::size_t> outer;  // the dims walked one index at a time
+  for (std::size_t d = 0; d < rank; ++d)
+    if (d != w.axis && d != batch_dim) outer.push_back(d);
+  std::vector<std::size_t> index(outer.size(), 0);
+  std::vector<std::ptrdiff_t> offsets(ops), rstrides(ops), base(ops, 0);
+  const std::size_t batch_len = batch_dim == rank ? 1 : w.shape[batch_dim];
+  for (std::size_t k = 0; k < ops; ++k) rstrides[k] = batch_dim == rank ? 0 : w.strides[k][batch_dim];
+  for (const std::size_t d : outer)
+    if (w.shape[d] == 0) return;
+  while (true) {
+    for (std::size_t b = 0; b < batch_len; b += kBatch) {
+      for (std::size_t k = 0; k < ops; ++k) offsets[k] = base[k] + static_cast<std::ptrdiff_t>(b) * rstrides[k];
+      fn(offsets, std::min(kBatch, batch_len - b), rstrides);
+    }
+    // odometer over `outer`, last dimension fastest
+    std::size_t i = outer.size();
+    while (i > 0) {
+      --i;
+      const std::size_t d = outer[i];
+      if (++index[i] < w.shape[d]) {
+        for (std::size_t k = 0; k < ops; ++k) base[k] += w.strides[k][d];
+        break;
+      }
+      for (std::size_t k = 0; k < ops; ++k) base[k] -= w.strides[k][d] * static_cast<std::ptrdiff_t>(index[i] - 1);
+      index[i] = 0;
+      if (i == 0) return;
+    }
+    if (outer.empty()) return;
+  }
+}
+
+// The mask's strides over x's shape (0 along broadcast dimensions).
+Strides mask_strides(const std::string& what, const MaskView& m, const Shape& xshape) {
+  const std::size_t xr = xshape.size(), mr = m.rank();
+  const std::string why = "mask shape " + shape_text(m.shape()) + " does not broadcast to x's shape " + shape_text(xshape);
+  if (mr > xr) fail(what, why);
+  Strides s(xr, 0);
+  for (std::size_t i = 0; i < mr; ++i) {
+    const std::size_t md = m.shape()[mr - 1 - i], xd = xshape[xr - 1 - i];
+    if (md == xd) s[xr - 1 - i] = m.strides()[mr - 1 - i];
+    else if (md != 1) fail(what, why);
+  }
+  return s;
+}
+
+// Promotes a rank-0 view to shape (1,) for the axis walk.
+template <class P>
+TensorView<P> at_least_1d(const TensorView<P>& v) {
+  if (v.rank() > 0) return v;
+  return TensorView<P>(v.data(), Shape{1}, Strides{1});
+}
+
+// ---- elementwise entries on views ----------------------------------------------------------
+
+// Copies a view's elements to a C-order vector and back.
+template <class P, class T>
+void gather(const TensorView<P>& v, std::vector<T>& out) {
+  out.resize(v.size());
+  if (v.size() == 0) return;
+  const std::size_t rank = v.rank();
+  std::vector<std::size_t> index(rank, 0);
+  std::ptrdiff_t off = 0;
+  for (std::size_t n = 0; n < out.size(); ++n) {
+    out[n] = v.data()[off];
+    for (std::size_t i = rank; i-- > 0;) {
+      if (++index[i] < v.shape()[i]) {
+        off += v.strides()[i];
+        break;
+      }
+      off -= v.strides()[i] * static_cast<std::ptrdiff_t>(index[i] - 1);
+      index[i] = 0;
+    }
+  }
+}
+template <class T>
+void scatter(const std::vector<T>& in, const TensorView<T>& v) {
+  if (v.size() == 0) return;
+  const std::size_t rank = v.rank();
+  std::vector<std::size_t> index(rank, 0);
+  std::ptrdiff_t off = 0;
+  for (std::size_t n = 0; n < in.size(); ++n) {
+    v.data()[off] = in[n];
+    for (std::size_t i = rank; i-- > 0;) {
+      if (++index[i] < v.shape()[i]) {
+        off += v.strides()[i];
+        break;
+      }
+      off -= v.strides()[i] * static_cast<std::ptrdiff_t>(index[i] - 1);
+      index[i] = 0;
+    }
+  }
+}
+
+template <class T>
+void elementwise_forward(const Activation& a, const std::string& what, ConstTensorView<T> x, TensorView<T> y) {
+  check_shape<T>(what, "y", y.shape(), x.shape(), "x's shape");
+  check_writable(what, "y", y);
+  check_alias(what, "y", y, "x", x);
+  if (x.is_contiguous() && y.is_contiguous()) {
+    a.forward(std::span<const T>(x.data(), x.size()), std::span<T>(y.data(), y.size()));
+    return;
+  }
+  // Strided: one call over a C-order copy, so that index-dependent entries (rrelu's
+  // training mode) see each element's C-order index.
+  std::vector<T> xs, ys(x.size());
+  gather(x, xs);
+  a.forward(std::span<const T>(xs), std::span<T>(ys));
+  scatter(ys, y);
+}
+
+template <class T>
+void elementwise_backward(const Activation& a, const std::string& what, ConstTensorView<T> x, ConstTensorView<T> dy,
+                          TensorView<T> dx) {
+  check_shape<T>(what, "dy", dy.shape(), x.shape(), "x's shape");
+  check_shape<T>(what, "dx", dx.shape(), x.shape(), "x's shape");
+  check_writable(what, "dx", dx);
+  check_alias(what, "dx", dx, "x", x);
+  check_alias(what, "dx", dx, "dy", dy);
+  if (x.is_contiguous() && dy.is_contiguous() && dx.is_contiguous()) {
+    a.backward(std::span<const T>(x.data(), x.size()), std::span<const T>(dy.data(), dy.size()),
+               std::span<T>(dx.data(), dx.size()));
+    return;
+  }
+  std::vector<T> xs, dys, dxs(x.size());
+  gather(x, xs);
+  gather(dy, dys);
+  a.backward(std::span<const T>(xs), std::span<const T>(dys), std::span<T>(dxs));
+  scatter(dxs, dx);
+}
+
+// ---- axis entries ----------------------------------------------------------------------------
+
+bool softmax_like(AxisFamily f) {
+  return f == AxisFamily::softmax || f == AxisFamily::log_softmax || f == AxisFamily::softmin ||
+         f == AxisFamily::softmax2d;
+}
+bool gated(AxisFamily f) {
+  return f == AxisFamily::glu || f == AxisFamily::swiglu || f == AxisFamily::geglu || f == AxisFamily::reglu;
+}
+
+SoftmaxParams softmax_params(AxisFamily f, const Slots& s) {
+  SoftmaxParams p;
+  p.temperature = s[1];
+  p.sign = f == AxisFamily::softmin ? -1 : 1;
+  p.log = f == AxisFamily::log_softmax;
+  return p;
+}
+
+// The SIMD seam: contiguous, unmasked float rows of the softmax family go through
+// these; a vectorised body can replace them without touching the walk.
+struct RowKernels {
+  void (*softmax_f32)(const SoftmaxParams&, const float* x, float* y, std::size_t n);
+};
+void softmax_row_f32(const SoftmaxParams& p, const float* x, float* y, std::size_t n) {
+  thread_local std::vector<detail::tensor::RowStats<double>> st;
+  detail::tensor::softmax_rows<float>(p, n, 1, Lane<const float>{x, 0, 1}, Lane<float>{y, 0, 1}, {}, st);
+}
+const RowKernels& row_kernels() {
+  static const RowKernels k{softmax_row_f32};
+  return k;
+}
+
+enum class Mode { forward, backward_x, backward_y };
+
+template <class T>
+void sparsemax_batch(Mode mode, std::size_t n, std::size_t count, Lane<const T> in, Lane<const T> dy, Lane<T> out,
+                     Lane<const bool> mask) {
+  using W = typename detail::tensor::Wide<T>::type;
+  thread_local std::vector<W> z, y, sorted;
+  thread_local std::vector<char> keep;
+  for (std::size_t r = 0; r < count; ++r) {
+    z.resize(n);
+    keep.resize(n);
+    for (std::size_t j = 0; j < n; ++j) {
+      z[j] = W(in(r, j));
+      keep[j] = detail::tensor::kept(mask, r, j);
+    }
+    if (mode == Mode::backward_y) y = z;
+    else detail::tensor::sparsemax_row(z, keep, y, sorted);
+    if (mode == Mode::forward) {
+      for (std::size_t j = 0; j < n; ++j) out(r, j) = static_cast<T>(y[j]);
+      continue;
+    }
+    W sum = 0;
+    std::size_t support = 0;
+    bool nan = false;
+    for (std::size_t j = 0; j < n; ++j) {
+      if (!keep[j]) continue;
+      nan |= std::isnan(y[j]);
+      if (y[j] > 0) {
+        sum += W(dy(r, j));
+        ++support;
+      }
+    }
+    const W mean = support ? sum / W(support) : W(0);
+    for (std::size_t j = 0; j < n; ++j) {
+      const W g = W(dy(r, j));
+      W d = 0;
+      if (keep[j]) d = nan ? std::numeric_limits<W>::quiet_NaN() : (y[j] > 0 ? g - mean : W(0));
+      out(r, j) = static_cast<T>(d);
+    }
+  }
+}
+
+template <class T>
+void gated_batch(AxisFamily f, long double variant, bool backward, std::size_t n, std::size_t count, Lane<const T> x,
+                 Lane<const T> dy, Lane<T> out) {
+  using W = typename detail::tensor::Wide<T>::type;
+  const std::size_t h = n / 2;
+  for (std::size_t j = 0; j < h; ++j)
+    for (std::size_t r = 0; r < count; ++r) {
+      const W a = W(x(r, j)), b = W(x(r, j + h));
+      if (!backward) {
+        out(r, j) = static_cast<T>(a * detail::tensor::gate(f, variant, b));
+        continue;
+      }
+      const W g = W(dy(r, j));
+      const W da = g * detail::tensor::gate(f, variant, b);
+      const W db = g * a * detail::tensor::gate_derivative(f, variant, b);
+      out(r, j) = static_cast<T>(da);
+      out(r, j + h) = static_cast<T>(db);
+    }
+}
+
+template <class T>
+void maxout_batch(std::size_t k, bool backward, std::size_t n, std::size_t count, Lane<const T> x, Lane<const T> dy,
+                  Lane<T> out) {
+  const std::size_t groups = n / k;
+  for (std::size_t g = 0; g < groups; ++g)
+    for (std::size_t r = 0; r < count; ++r) {
+      std::size_t arg = g * k;
+      bool nan = false;
+      for (std::size_t i = g * k; i < g * k + k; ++i) {
+        const T v = x(r, i);
+        if (std::isnan(v)) nan = true;
+        else if (v > x(r, arg) || std::isnan(x(r, arg))) arg = i;
+      }
+      if (!backward) {
+        out(r, g) = nan ? std::numeric_limits<T>::quiet_NaN() : x(r, arg);
+        continue;
+      }
+      const T d = dy(r, g);
+      for (std::size_t i = g * k; i < g * k + k; ++i)
+        out(r, i) = nan ? std::numeric_limits<T>::quiet_NaN() : (i == arg ? d : T(0));
+    }
+}
+
+// The axis walk for one call. `in` is x (forward, backward_x) or y (backward_y); dy is
+// unused in forward; out is y or dx.
+template <class T>
+void run_axis(const Activation& a, Mode mode, const std::string& what, ConstTensorView<T> in0, ConstTensorView<T> dy0,
+              TensorView<T> out0, const MaskView* mask0) {
+  const Entry& e = ActivationAccess::entry(a);
+  const Slots s = ActivationAccess::slots(a);
+  const AxisFamily fam = e.axis_family;
+  const bool from_output = mode == Mode::backward_y;
+  if (from_output && !e.info.backward_from_output)
+    fail(what, "backward_from_output is not available for " + std::string(e.info.name) +
+                   " (its backward needs x; use backward)");
+  if (mask0 && !(softmax_like(fam) || fam == AxisFamily::sparsemax))
+    fail(what, "a mask applies only to the softmax family and sparsemax, not " + std::string(e.info.name));
+
+  Shape expected;
+  try {
+    expected = a.output_shape(in0.shape());
+  } catch (const std::invalid_argument& ex) {
+    throw std::invalid_argument(what + ": " + ex.what());
+  }
+  const std::size_t axis = a.resolved_axis(in0.rank());
+  if (mode == Mode::forward) {
+    check_shape<T>(what, "y", out0.shape(), expected, "output_shape(x)");
+    check_writable(what, "y", out0);
+    check_alias(what, "y", out0, "x", in0);
+  } else {
+    check_shape<T>(what, "dy", dy0.shape(), expected, from_output ? "y's shape" : "output_shape(x)");
+    check_shape<T>(what, "dx", out0.shape(), in0.shape(), from_output ? "y's shape" : "x's shape");
+    check_writable(what, "dx", out0);
+    check_alias(what, "dx", out0, from_output ? "y" : "x", in0);
+    check_alias(what, "dx", out0, "dy", dy0);
+  }
+  Strides ms;
+  if (mask0) {
+    ms = mask_strides(what, *mask0, in0.shape());
+    check_alias(what, mode == Mode::forward ? "y" : "dx", out0, "mask", *mask0);
+  }
+  if (in0.size() == 0 || out0.size() == 0) return;
+
+  const ConstTensorView<T> in = at_least_1d(in0), dy = at_least_1d(dy0);
+  const TensorView<T> out = at_least_1d(out0);
+  if (mask0 && ms.empty()) ms = Strides{0};
+  const bool has_dy = mode != Mode::forward;
+
+  Walk w;
+  w.shape = in.shape();
+  w.axis = axis;
+  w.strides.push_back(in.strides());
+  w.strides.push_back(out.strides());
+  w.strides.push_back(has_dy ? dy.strides() : Strides(in.rank(), 0));
+  w.strides.push_back(mask0 ? ms : Strides(in.rank(), 0));
+  const std::size_t n = in.shape()[axis];
+
+  using W = typename detail::tensor::Wide<T>::type;
+  const SoftmaxParams sp = softmax_params(fam, s);
+  const bool use_seam = std::is_same_v<T, float> && mode == Mode::forward && softmax_like(fam) && !mask0;
+  for_each_batch(w, [&](const std::vector<std::ptrdiff_t>& off, std::size_t count,
+                        const std::vector<std::ptrdiff_t>& rs) {
+    const Lane<const T> x{in.data() + off[0], rs[0], in.strides()[axis]};
+    const Lane<T> y{out.data() + off[1], rs[1], out.strides()[axis]};
+    const Lane<const T> g{has_dy ? dy.data() + off[2] : nullptr, rs[2], has_dy ? dy.strides()[axis] : 0};
+    const Lane<const bool> m{mask0 ? mask0->data() + off[3] : nullptr, rs[3], mask0 ? ms[axis] : 0};
+    if (softmax_like(fam)) {
+      thread_local std::vector<detail::tensor::RowStats<W>> st;
+      thread_local std::vector<W> yw, sums;
+      if (mode == Mode::forward) {
+        if constexpr (std::is_same_v<T, float>) {
+          if (use_seam && count == 1 && x.es == 1 && y.es == 1) return row_kernels().softmax_f32(sp, x.p, y.p, n);
+        }
+        detail::tensor::softmax_rows<T>(sp, n, count, x, y, m, st);
+      } else if (mode == Mode::backward_x) {
+        detail::tensor::softmax_wide<T>(sp, n, count, x, m, st, yw);
+        detail::tensor::softmax_backward_rows<T>(sp, n, count, x, &yw, g, y, m, sums);
+      } else {
+        detail::tensor::softmax_backward_rows<T>(sp, n, count, x, static_cast<const std::vector<W>*>(nullptr), g, y, m, sums);
+      }
+    } else if (fam == AxisFamily::sparsemax) {
+      sparsemax_batch<T>(mode, n, count, x, g, y, m);
+    } else if (gated(fam)) {
+      gated_batch<T>(fam, s[3], mode != Mode::forward, n, count, x, g, y);
+    } else if (fam == AxisFamily::maxout) {
+      maxout_batch<T>(static_cast<std::size_t>(s[2]), mode != Mode::forward, n, count, x, g, y);
+    }
+  });
+}
+
+template <class T>
+void tensor_forward(const Activation& a, ConstTensorView<T> x, TensorView<T> y, const MaskView* mask) {
+  const std::string what = a.to_string() + " forward";
+  if (a.info().kind == Kind::elementwise) {
+    if (mask) fail(what, "a mask applies only to the softmax family and sparsemax, not " + std::string(a.name()));
+    return elementwise_forward(a, what, x, y);
+  }
+  run_axis<T>(a, Mode::forward, what, x, ConstTensorView<T>(), y, mask);
+}
+
+template <class T>
+void tensor_backward(const Activation& a, bool from_output, ConstTensorView<T> x, ConstTensorView<T> dy,
+                     TensorView<T> dx, const MaskView* mask) {
+  const std::string what = a.to_string() + (from_output ? " backward_from_output" : " backward");
+  if (a.info().kind == Kind::elementwise) {
+    if (from_output) fail(what, "backward_from_output is not available for " + std::string(a.name()) + " (use backward)");
+    if (mask) fail(what, "a mask applies only to the softmax family and sparsemax, not " + std::string(a.name()));
+    return elementwise_backward(a, what, x, dy, dx);
+  }
+  run_axis<T>(a, from_output ? Mode::backward_y : Mode::backward_x, what, x, dy, dx, mask);
+}
+
+}  // namespace
+
+std::size_t Activation::resolved_axis(std::size_t rank) const {
+  const std::string what = to_string();
+  if (entry_->axis_family == AxisFamily::none) fail(what, "an elementwise function has no axis");
+  const Slots s = ActivationAccess::slots(*this);
+  if (entry_->axis_family == AxisFamily::softmax2d && rank != 3 && rank != 4)
+    fail(what, "softmax2d needs a 3-D (CHW) or 4-D (NCHW) input, got rank " + std::to_string(rank));
+  if (s[0] == detail::kImplicitAxis) return (rank == 0 || rank == 1 || rank == 3) ? 0 : 1;
+  const auto er = static_cast<long long>(std::max<std::size_t>(rank, 1));
+  const auto ax = static_cast<long long>(s[0]);
+  if (ax < -er || ax >= er)
+    fail(what, "axis " + std::to_string(ax) + " is out of range for a tensor of rank " + std::to_string(rank) +
+                   " (valid: " + std::to_string(-er) + " to " + std::to_string(er - 1) + ")");
+  return static_cast<std::size_t>(ax < 0 ? ax + er : ax);
+}
+
+Shape Activation::output_shape(const Shape& in) const {
+  if (entry_->axis_family == AxisFamily::none) return in;
+  const std::size_t axis = resolved_axis(in.size());
+  const std::size_t n = in.empty() ? 1 : in[axis];
+  const std::string what = to_string();
+  Shape out = in;
+  switch (info().axis_size) {
+    case AxisSize::same: break;
+    case AxisSize::halved:
+      if (n % 2 != 0)
+        fail(what, "the size along axis " + std::to_string(axis) + " is " + std::to_string(n) +
+                       ", which is odd (it must be even to split in halves)");
+      out.at(axis) = n / 2;
+      break;
+    case AxisSize::divided_by_k: {
+      const auto k = static_cast<std::size_t>(ActivationAccess::slots(*this)[2]);
+      if (n % k != 0)
+        fail(what, "the size along axis " + std::to_string(axis) + " is " + std::to_string(n) +
+                       ", not a multiple of k = " + std::to_string(k));
+      out.at(axis) = n / k;
+      break;
+    }
+  }
+  return out;
+}
+
+void Activation::forward(ConstTensorView<float> x, TensorView<float> y) const { tensor_forward<float>(*this, x, y, nullptr); }
+void Activation::forward(ConstTensorView<double> x, TensorView<double> y) const { tensor_forward<double>(*this, x, y, nullptr); }
+void Activation::forward(ConstTensorView<float> x, TensorView<float> y, MaskView mask) const {
+  tensor_forward<float>(*this, x, y, &mask);
+}
+void Activation::forward(ConstTensorView<double> x, TensorView<double> y, MaskView mask) const {
+  tensor_forward<double>(*this, x, y, &mask);
+}
+void Activation::backward(ConstTensorView<float> x, ConstTensorView<float> dy, TensorView<float> dx) const {
+  tensor_backward<float>(*this, false, x, dy, dx, nullptr);
+}
+void Activation::backward(ConstTensorView<double> x, ConstTensorView<double> dy, TensorView<double> dx) const {
+  tensor_backward<double>(*this, false, x, dy, dx, nullptr);
+}
+void Activation::backward(ConstTensorView<float> x, ConstTensorView<float> dy, TensorView<float> dx, MaskView mask) const {
+  tensor_backward<float>(*this, false, x, dy, dx, &mask);
+}
+void Activation::backward(ConstTensorView<double> x, ConstTensorView<double> dy, TensorView<double> dx,
+                          MaskView mask) const {
+  tensor_backward<double>(*this, false, x, dy, dx, &mask);
+}
+void Activation::backward_from_output(ConstTensorView<float> y, ConstTensorView<float> dy, TensorView<float> dx) const {
+  tensor_backward<float>(*this, true, y, dy, dx, nullptr);
+}
+void Activation::backward_from_output(ConstTensorView<double> y, ConstTensorView<double> dy,
+                                      TensorView<double> dx) const {
+  tensor_backward<double>(*this, true, y, dy, dx, nullptr);
+}
+void Activation::backward_from_output(ConstTensorView<float> y, ConstTensorView<float> dy, TensorView<float> dx,
+                                      MaskView mask) const {
+  tensor_backward<float>(*this, true, y, dy, dx, &mask);
+}
+void Activation::backward_from_output(ConstTensorView<double> y, ConstTensorView<double> dy, TensorView<double> dx,
+                                      MaskView mask) const {
+  tensor_backward<double>(*this, true, y, dy, dx, &mask);
+}
+
+}  // namespace activ
