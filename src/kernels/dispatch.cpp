@@ -1,5 +1,5 @@
 // kernels(Family): the scalar kernels, with float32 replaced by the SIMD bodies of
-// src/kernels/simd/ where they exist.
+// src/kernels/simd/.
 #include <array>
 
 #include "kernels/kernels.hpp"
@@ -51,7 +51,16 @@ Kernels assemble(Family f) {
     case Family::gelu: use(gelu_forward, gelu_backward); break;
     case Family::tanh: use(simd::TanhForwardF32, simd::TanhBackwardF32); break;
     case Family::softsign: use(simd::SoftsignForwardF32, simd::SoftsignBackwardF32); break;
-    default: break;  // scalar only for now
+    case Family::tanh_shrink: use(simd::TanhShrinkForwardF32, simd::TanhShrinkBackwardF32); break;
+    case Family::squareplus: use(simd::SquareplusForwardF32, simd::SquareplusBackwardF32); break;
+    case Family::threshold: use(simd::ThresholdForwardF32, simd::ThresholdBackwardF32); break;
+    case Family::thresholded_relu: use(simd::ThresholdedReluForwardF32, simd::ThresholdedReluBackwardF32); break;
+    case Family::hard_shrink: use(simd::HardShrinkForwardF32, simd::HardShrinkBackwardF32); break;
+    case Family::soft_shrink: use(simd::SoftShrinkForwardF32, simd::SoftShrinkBackwardF32); break;
+    case Family::sparse_plus: use(simd::SparsePlusForwardF32, simd::SparsePlusBackwardF32); break;
+    case Family::sparse_sigmoid: use(simd::SparseSigmoidForwardF32, simd::SparseSigmoidBackwardF32); break;
+    case Family::log1mexp: use(simd::Log1mexpForwardF32, simd::Log1mexpBackwardF32); break;
+    case Family::count_: break;
   }
   return k;
 }

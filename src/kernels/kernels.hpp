@@ -1,5 +1,5 @@
 // How the kernels are assembled: the portable scalar kernels of every family, with the
-// float32 entries replaced by SIMD bodies where a family has one (dispatch.cpp).
+// float32 entries replaced by SIMD bodies (dispatch.cpp).
 #pragma once
 
 #include "catalog/entry.hpp"

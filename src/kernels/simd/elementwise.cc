@@ -328,6 +328,123 @@ struct Softsign {
   }
 };
 
+struct TanhShrink {  // x - tanh(x); the Taylor series below |x| = 1/16 (see scalar/hyperbolic.hpp)
+  static V Forward(const Params&, V x) {
+    const D d;
+    const V z = hn::Mul(x, x);
+    V p = Lit(-929569.0 / 638512875.0);
+    p = hn::MulAdd(p, z, Lit(21844.0 / 6081075.0));
+    p = hn::MulAdd(p, z, Lit(-1382.0 / 155925.0));
+    p = hn::MulAdd(p, z, Lit(62.0 / 2835.0));
+    p = hn::MulAdd(p, z, Lit(-17.0 / 315.0));
+    p = hn::MulAdd(p, z, Lit(2.0 / 15.0));
+    p = hn::MulAdd(p, z, Lit(-1.0 / 3.0));
+    const V series = hn::Neg(hn::Mul(hn::Mul(x, z), p));
+    const V direct = hn::Sub(x, hn::IfThenElse(hn::IsInf(x), hn::CopySign(Lit(1.0), x), hn::Tanh(d, x)));
+    return hn::IfThenElse(hn::Lt(hn::Abs(x), Lit(0.0625)), series, direct);
+  }
+  static V Derivative(const Params&, V x) {
+    const V t = hn::IfThenElse(hn::IsInf(x), hn::CopySign(Lit(1.0), x), hn::Tanh(D(), x));
+    return hn::Mul(t, t);
+  }
+};
+
+struct Squareplus {  // (x + h) / 2, b / (2 (h - x)) for x < 0, h = sqrt(x^2 + b); b
+  static V H(const Params& p, V x) { return hn::Sqrt(hn::MulAdd(x, x, Lit(p.v[0]))); }  // no overflow from float x
+  static V Forward(const Params& p, V x) {
+    const D d;
+    const V h = H(p, x);
+    const V neg = hn::Div(Lit(p.v[0]), hn::Mul(Lit(2.0), hn::Sub(h, x)));
+    const V y = hn::IfThenElse(hn::Ge(x, hn::Zero(d)), hn::Mul(hn::Add(x, h), Lit(0.5)), neg);
+    return hn::IfThenElse(hn::Eq(x, Lit(-HUGE_VAL)), hn::Zero(d), y);
+  }
+  static V Derivative(const Params& p, V x) {
+    const D d;
+    const V h = H(p, x);
+    const V y = hn::IfThenElse(hn::Eq(h, hn::Zero(d)), Lit(0.5), hn::Div(Forward(p, x), h));
+    return hn::IfThenElse(hn::IsInf(x), hn::IfThenElseZero(hn::Gt(x, hn::Zero(d)), Lit(1.0)), y);
+  }
+};
+
+struct Threshold {  // x > threshold ? x : value
+  static Pair Forward(const Params& p, V x) { return Exact(hn::IfThenElse(hn::Gt(x, Lit(p.v[0])), x, Lit(p.v[1]))); }
+  static V Derivative(const Params& p, V x) { return hn::IfThenElseZero(hn::Gt(x, Lit(p.v[0])), Lit(1.0)); }
+};
+
+struct ThresholdedRelu {  // x > theta ? x : 0 with x's sign
+  static Pair Forward(const Params& p, V x) {
+    return Exact(hn::IfThenElse(hn::Gt(x, Lit(p.v[0])), x, hn::CopySign(hn::Zero(D()), x)));
+  }
+  static V Derivative(const Params& p, V x) { return hn::IfThenElseZero(hn::Gt(x, Lit(p.v[0])), Lit(1.0)); }
+};
+
+HWY_INLINE hn::Mask<D> Outside(const Params& p, V x) {
+  return hn::Or(hn::Gt(x, Lit(p.v[0])), hn::Lt(x, Lit(-p.v[0])));
+}
+
+struct HardShrink {  // lambda
+  static Pair Forward(const Params& p, V x) { return Exact(hn::IfThenElseZero(Outside(p, x), x)); }
+  static V Derivative(const Params& p, V x) { return hn::IfThenElseZero(Outside(p, x), Lit(1.0)); }
+};
+
+struct SoftShrink {  // lambda
+  static Pair Forward(const Params& p, V x) {
+    const D d;
+    const Pair down = TwoSum(x, Lit(-p.v[0])), up = TwoSum(x, Lit(p.v[0]));
+    const Pair shrunk = Select(hn::Gt(x, hn::Zero(d)), down, up);
+    return Select(Outside(p, x), shrunk, Exact(hn::Zero(d)));
+  }
+  static V Derivative(const Params& p, V x) { return hn::IfThenElseZero(Outside(p, x), Lit(1.0)); }
+};
+
+struct SparsePlus {  // 0, (x + 1)^2 / 4, x
+  static Pair Forward(const Params&, V x) {
+    const D d;
+    const Pair u = TwoSum(x, Lit(1.0));
+    const Pair sq = TwoProd(u.hi, u.hi);
+    const Pair mid = {hn::Mul(sq.hi, Lit(0.25)), hn::Mul(hn::MulAdd(Lit(2.0), hn::Mul(u.hi, u.lo), sq.lo), Lit(0.25))};
+    const Pair low = Select(hn::Le(x, Lit(-1.0)), Exact(hn::Zero(d)), mid);
+    return Select(hn::Ge(x, Lit(1.0)), Exact(x), low);
+  }
+  static V Derivative(const Params&, V x) {
+    const D d;
+    const V mid = hn::Mul(hn::Add(x, Lit(1.0)), Lit(0.5));
+    const V low = hn::IfThenElse(hn::Le(x, Lit(-1.0)), hn::Zero(d), mid);
+    return hn::IfThenElse(hn::Ge(x, Lit(1.0)), Lit(1.0), low);
+  }
+};
+
+struct SparseSigmoid {  // clip((x + 1) / 2, 0, 1); f'(+-1)
+  static Pair Forward(const Params&, V x) {
+    const D d;
+    const Pair u = TwoSum(x, Lit(1.0));
+    const Pair mid = {hn::Mul(u.hi, Lit(0.5)), hn::Mul(u.lo, Lit(0.5))};
+    const Pair low = Select(hn::Le(x, Lit(-1.0)), Exact(hn::Zero(d)), mid);
+    return Select(hn::Ge(x, Lit(1.0)), Exact(Lit(1.0)), low);
+  }
+  static V Derivative(const Params& p, V x) {
+    const V inside = hn::IfThenElseZero(hn::And(hn::Gt(x, Lit(-1.0)), hn::Lt(x, Lit(1.0))), Lit(0.5));
+    return hn::IfThenElse(hn::Or(hn::Eq(x, Lit(-1.0)), hn::Eq(x, Lit(1.0))), Lit(p.v[0]), inside);
+  }
+};
+
+struct Log1mexp {  // log(-expm1(-x)) below ln 2, log1p(-exp(-x)) above; NaN below 0
+  static V Forward(const Params&, V x) {
+    const D d;
+    const V small = hn::Log(d, hn::Neg(hn::Expm1(d, hn::Neg(x))));
+    const V large = hn::Log1p(d, hn::Neg(Exp(hn::Neg(x))));
+    const V y = hn::IfThenElse(hn::Lt(x, Lit(0.693147180559945309)), small, large);
+    const V nan = Lit(__builtin_nan(""));
+    const V at_zero = hn::IfThenElse(hn::Eq(x, hn::Zero(d)), Lit(-HUGE_VAL), y);
+    return hn::IfThenElse(hn::Lt(x, hn::Zero(d)), nan, at_zero);
+  }
+  static V Derivative(const Params&, V x) {  // 1 / expm1(x), as jax's custom JVP
+    const D d;
+    const V arg = hn::Min(hn::Max(x, Lit(-1000.0)), Lit(706.0));
+    return hn::Div(Lit(1.0), hn::CopySign(hn::Expm1(d, arg), x));  // expm1(-0) = -0: f'(-0) = -inf
+  }
+};
+
 // ---- float-lane paths ----------------------------------------------------------------
 // Where every operation is exact in float32 (comparisons, min/max, multiplying by 0 or
 // 1) and the constants are float32 values, the double round trip is pure overhead.

@@ -1,6 +1,7 @@
 // The SIMD float32 kernels (elementwise.cc), dispatched at run time to the best
-// instruction set of the machine. One entry per family that has a SIMD body; the
-// others, and every float64 call, use the scalar kernels.
+// instruction set of the machine. Every family has one, except gelu's erf form and
+// rrelu's training mode (dispatch.cpp picks per call); float64 calls use the scalar
+// kernels.
 #pragma once
 
 #include <cstddef>
@@ -24,7 +25,16 @@
   X(Mish)                      \
   X(GeluTanh)                  \
   X(Tanh)                      \
-  X(Softsign)
+  X(Softsign)                  \
+  X(TanhShrink)                \
+  X(Squareplus)                \
+  X(Threshold)                 \
+  X(ThresholdedRelu)           \
+  X(HardShrink)                \
+  X(SoftShrink)                \
+  X(SparsePlus)                \
+  X(SparseSigmoid)             \
+  X(Log1mexp)
 
 namespace activ::detail::simd {
 
