@@ -295,6 +295,16 @@ expect_error "SPEC is required" info
 expect_error "--dy" grad relu 1 --dy
 expect_error "--json" info relu --json
 expect_error "." list extra-argument
+
+# ---- axis functions (docs/tensor.md): VALUES are a 1-D tensor; y has output_shape(x) ----
+expect_ok $'0.5\n0.5' eval softmax 3 3
+expect_ok $'1\n2' eval glu 2 4 0 0
+expect_ok $'5\n-1' eval "maxout(k=3)" 1 5 2 -1 -3 -2
+expect_ok $'0\n0' eval softmax -- -inf -inf
+expect_ok $'0\n0' grad softmax 1 2
+expect_error "odd" eval glu 1 2 3
+expect_error "out of range" eval "softmax(axis=1)" 1 2
+expect_error "multiple of k" grad "maxout(k=2)" 1 2 3
 if ls -A | grep -q '\.tmp\.'; then fail "temporary files left behind: $(ls -A)"; fi
 
 echo "$checks checks, $failures failures"

@@ -9,10 +9,14 @@ namespace {
 void run_eval(const ArrayOptions& options) {
   const Activation f = activ::parse(options.spec);
   const io::NpyArray x = load_input(options);
+  // Axis functions (softmax, glu, ...) apply along their axis of an input of any rank;
+  // y has output_shape(x) (glu halves the axis, maxout divides it by k).
   io::NpyArray y = filled_like(x, 0);
+  y.shape = f.output_shape(x.shape);
   with_element_type(x.dtype, [&](auto tag) {
     using T = decltype(tag);
-    f.forward(elements<T>(x), elements<T>(y));
+    elements<T>(y).assign(activ::shape_size(y.shape), T(0));
+    f.forward(ConstTensorView<T>(elements<T>(x).data(), x.shape), TensorView<T>(elements<T>(y).data(), y.shape));
   });
   emit(y, options);
 }

@@ -14,11 +14,20 @@ struct GradOptions : ArrayOptions {
 void run_grad(const GradOptions& options) {
   const Activation f = activ::parse(options.spec);
   const io::NpyArray x = load_input(options);
-  const io::NpyArray dy = options.dy.empty() ? filled_like(x, 1) : load_matching(options.dy, x, "dy");
+  // dy has the forward's output shape (output_shape(x): half of x's axis for glu);
+  // dx has x's shape. Axis functions work along their axis of an input of any rank.
+  io::NpyArray out_like = filled_like(x, 1);
+  out_like.shape = f.output_shape(x.shape);
+  with_element_type(x.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    elements<T>(out_like).assign(activ::shape_size(out_like.shape), T(1));
+  });
+  const io::NpyArray dy = options.dy.empty() ? out_like : load_matching(options.dy, out_like, "dy");
   io::NpyArray dx = filled_like(x, 0);
   with_element_type(x.dtype, [&](auto tag) {
     using T = decltype(tag);
-    f.backward(elements<T>(x), elements<T>(dy), elements<T>(dx));
+    f.backward(ConstTensorView<T>(elements<T>(x).data(), x.shape), ConstTensorView<T>(elements<T>(dy).data(), dy.shape),
+               TensorView<T>(elements<T>(dx).data(), dx.shape));
   });
   emit(dx, options);
 }
