@@ -475,17 +475,91 @@ class Writer:
         self.write(name, buf.getvalue())
 
 
+# ---------------------------------------------------------------------------------
+# Tensor goldens (docs/tensor.md): the torch: axis entries on seeded float32 tensors,
+# forward and backward (a seeded float32 dy) by torch in float64, in tests/golden/tensor/
+# with their own manifest (read by tests/test_tensor_golden.cpp). Rows avoid +inf and
+# all -inf, where torch gives NaN and activ a defined value.
+
+TENSOR_CASES = [
+    # (activ spec, torch function of a float64 tensor, input shape, logit scale)
+    ("torch:softmax(dim=0)", lambda x: F.softmax(x, dim=0), (4, 3, 8), 3.0),
+    ("torch:softmax(dim=1)", lambda x: F.softmax(x, dim=1), (4, 3, 8), 3.0),
+    ("torch:softmax(dim=-1)", lambda x: F.softmax(x, dim=-1), (4, 3, 8), 30.0),
+    ("torch:softmax", lambda x: F.softmax(x, dim=0), (4, 3, 8), 3.0),  # implicit dim: 0 for 3-D
+    ("torch:log_softmax(dim=1)", lambda x: F.log_softmax(x, dim=1), (4, 3, 8), 3.0),
+    ("torch:log_softmax(dim=-1)", lambda x: F.log_softmax(x, dim=-1), (4, 3, 8), 30.0),
+    ("torch:softmin(dim=-1)", lambda x: F.softmin(x, dim=-1), (4, 3, 8), 3.0),
+    ("torch:softmax2d", lambda x: torch.nn.Softmax2d()(x), (2, 3, 4, 4), 3.0),
+    ("torch:glu(dim=-1)", lambda x: F.glu(x, dim=-1), (4, 3, 8), 3.0),
+    ("torch:glu(dim=1)", lambda x: F.glu(x, dim=1), (4, 6, 5), 3.0),
+]
+
+
+def tensor_goldens(out: Path, check: bool) -> int:
+    tdir = out / "tensor"
+    tdir.mkdir(parents=True, exist_ok=True)
+    w = Writer(tdir, check)
+    rng = np.random.default_rng(20261124)
+    manifest = [
+        "# Tensor goldens, written by scripts/gen_golden.py (do not edit); read by tests/test_tensor_golden.cpp.",
+        f"# torch {torch.__version__}. Tab-separated columns: activ spec, x (float32), dy (float32),",
+        "# forward golden (torch float64), backward golden (torch float64 autograd with dy),",
+        "# forward elements (C-order indices) where torch's float64 value is not the exact value (mpmath), or -.",
+    ]
+    for spec, fn, shape, scale in TENSOR_CASES:
+        slug = re.sub(r"[^A-Za-z0-9]+", "_", spec.split(":", 1)[1].replace("-", "m")).strip("_")
+        x32 = (rng.standard_normal(shape) * scale).astype(np.float32)
+        if spec == "torch:log_softmax(dim=-1)":
+            x32[0, 0, :] = [88.8, 0, -88.8, 1e30, -1e30, 50, -50, 3]  # extreme but finite
+        x = torch.tensor(x32.astype(np.float64), requires_grad=True)
+        y = fn(x)
+        dy32 = rng.standard_normal(tuple(y.shape)).astype(np.float32)
+        y.backward(torch.tensor(dy32.astype(np.float64)))
+        names = [f"{slug}.{k}.npy" for k in ("x", "dy", "fwd", "grad")]
+        fwd64 = y.detach().numpy().astype(np.float64)
+        for name, arr in zip(names, (x32, dy32, fwd64, x.grad.detach().numpy().astype(np.float64))):
+            w.npy(name, arr)
+        # torch's float64 log_softmax is x - max - log(sum): log(1 + t) rounds a tail t below
+        # 2^-53 away, so its value for a dominant entry is not the exact one. Those forward
+        # elements (checked against mpmath) are listed in the last column and skipped.
+        skip = []
+        if "log_softmax" in spec:
+            dim = int(re.search(r"dim=(-?\d+)", spec).group(1))
+            xm = np.moveaxis(x32.astype(np.float64), dim, -1)
+            idx = np.moveaxis(np.arange(x32.size).reshape(x32.shape), dim, -1)
+            for row, rid in zip(xm.reshape(-1, xm.shape[-1]), idx.reshape(-1, xm.shape[-1])):
+                m = max(row)
+                lse = MPF(m) + mp.log(mp.fsum(mp.exp(MPF(v) - MPF(m)) for v in row))
+                for v, i in zip(row, rid):
+                    exact_v = MPF(v) - lse
+                    if abs(MPF(float(fwd64.reshape(-1)[i])) - exact_v) > ulp32(exact_v) / 2:
+                        skip.append(int(i))
+        manifest.append("\t".join([spec] + names + [",".join(map(str, sorted(skip))) or "-"]))
+    w.write("manifest.tsv", ("\n".join(manifest) + "\n").encode())
+    print(f"{len(TENSOR_CASES)} tensor cases in {tdir}")
+    if check and w.mismatches:
+        print("differs from the files in " + str(tdir) + ":\n  " + "\n  ".join(w.mismatches))
+        return 1
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--check", action="store_true",
                     help="regenerate in memory and compare with the files in the output directory")
     ap.add_argument("--out", type=Path, default=OUT, help="output directory (default: tests/golden)")
+    ap.add_argument("--tensor-only", action="store_true",
+                    help="only the tensor goldens (tests/golden/tensor/) of the axis functions")
     args = ap.parse_args()
 
     np.seterr(over="ignore")  # float64 -> float32 casts beyond float32's range give inf
     torch.set_num_threads(1)
     torch.use_deterministic_algorithms(True)
     args.out.mkdir(parents=True, exist_ok=True)
+    tensor_status = tensor_goldens(args.out, args.check)
+    if args.tensor_only:
+        return tensor_status
     w = Writer(args.out, args.check)
 
     manifest = [
@@ -555,7 +629,7 @@ def main() -> int:
             print("differs from the files in " + str(args.out) + ":\n  " + "\n  ".join(w.mismatches))
             return 1
         print("the goldens are up to date")
-    return 0
+    return tensor_status
 
 
 def render_report(flagged, off32, summary) -> str:
