@@ -79,6 +79,8 @@ expect_error "unknown sweep key 'alpha' for relu6 \(it has no parameters\)" plot
 expect_error "bad sweep" plot elu --sweep alpha -o x.svg
 expect_error "exactly one SPEC" plot elu celu --sweep alpha=1,2 -o x.svg
 expect_error "alpha" plot elu --sweep alpha=1,nan -o x.svg
+expect_error "softmax acts along an axis" plot softmax -o x.svg
+expect_error "softmax acts along an axis" plot softmax --sweep axis=0,1 -o x.svg
 expect_error "must end in .svg or .png" plot relu -o x.pdf
 expect_error "cannot write 'no/such/dir/x.svg'" plot relu -o no/such/dir/x.svg
 mkdir locked && chmod a-w locked

@@ -51,9 +51,18 @@ plot::Range parse_range(const std::string& text) {
   return {v[0], v[1]};
 }
 
+// activ plot draws y = f(x) for scalar x; softmax and the other axis functions map a
+// whole row to a row, so they have no such curve.
+Activation elementwise(const std::string& spec) {
+  Activation f = activ::parse(spec);
+  if (f.info().kind != Kind::elementwise)
+    fail(std::string(f.name()) + " acts along an axis, not elementwise: it has no curve y = f(x) to plot");
+  return f;
+}
+
 // One curve per value of KEY: SPEC with KEY replaced, every other parameter as SPEC set it.
 std::vector<plot::Curve> sweep_curves(const std::string& spec, const std::string& sweep) {
-  const Activation base = activ::parse(spec);
+  const Activation base = elementwise(spec);
   const auto eq = sweep.find('=');
   const std::string key = trim(sweep.substr(0, eq));
   std::vector<std::string> names;
@@ -85,7 +94,7 @@ void run_plot(const PlotOptions& o) {
     figure.curves = sweep_curves(o.specs[0], o.sweep);
     figure.title = std::string(activ::parse(o.specs[0]).name());
   } else {
-    for (const std::string& spec : o.specs) figure.curves.push_back({trim(spec), activ::parse(spec)});
+    for (const std::string& spec : o.specs) figure.curves.push_back({trim(spec), elementwise(spec)});
   }
   if (!o.title.empty()) figure.title = o.title;
   if (!o.range.empty()) figure.range = parse_range(o.range);

@@ -49,6 +49,7 @@ void draw_plots(const fs::path& plots, unsigned jobs) {
   std::vector<std::string> scripts(std::max(1u, jobs));
   std::size_t id = 0;
   for (const FunctionInfo& f : catalog()) {
+    if (!report::has_plot(f)) continue;
     plot::Figure figure;
     const std::string spec = example_spec(f);
     figure.curves.push_back({spec, activ::parse(spec)});
@@ -63,6 +64,7 @@ void draw_plots(const fs::path& plots, unsigned jobs) {
   }
   plot::run_gnuplot(scripts, scripts.size());
   for (const FunctionInfo& f : catalog()) {
+    if (!report::has_plot(f)) continue;
     const fs::path out = plots / (report::slug(f.name) + ".svg");
     std::error_code ec;
     if (fs::file_size(out, ec) == 0 || ec) fail("gnuplot did not draw '" + out.string() + "'");

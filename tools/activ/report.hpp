@@ -38,7 +38,11 @@ Results load_results(const std::filesystem::path& dir);
 // File-name form of an entry name: "torch:gelu" -> "torch-gelu".
 std::string slug(std::string_view name);
 
-// The whole page. plots/<slug>.svg must exist beside it for every catalogue entry.
+// Whether a card shows a plot of f and f': elementwise entries only. Axis functions
+// (softmax, glu, ...) map rows to rows and have no single-variable curve.
+inline bool has_plot(const FunctionInfo& f) { return f.kind == Kind::elementwise; }
+
+// The whole page. plots/<slug>.svg must exist beside it for every entry with has_plot.
 std::string index_html(const Results& results);
 
 // HTML text and attribute escaping.

@@ -140,8 +140,19 @@ std::string results_section(const std::string& id, const std::string& title, con
   return s + "</section>\n";
 }
 
+// A results file whose layout the report does not know: its top-level text fields as
+// paragraphs, everything else folded away under its key, so the page stays short.
 std::optional<std::string> rendered(const std::optional<Json>& data) {
-  return data ? std::optional<std::string>(json_html(*data)) : std::nullopt;
+  if (!data) return std::nullopt;
+  if (!data->is_object()) return json_html(*data);
+  std::string out;
+  for (const auto& [key, value] : data->items()) {
+    if (value.is_primitive())
+      out += tag("p", tag("strong", escape(key)) + ": " + scalar_text(value));
+    else
+      out += tag("details", tag("summary", escape(key)) + json_html(value));
+  }
+  return out;
 }
 
 // ---- the summary table and the cards -------------------------------------------------
@@ -206,8 +217,13 @@ std::string card(const Results& r, const FunctionInfo& f) {
                      (f.piecewise_linear ? "<span class=\"badge exact\">exact</span>" : ""));
   s += tag("p", "family " + code(f.family) + (aliases.empty() ? "" : " &middot; aliases " + join(aliases, ", ")),
            "class=\"meta\"");
-  s += "<img src=\"plots/" + id + ".svg\" alt=\"" + escape(f.name) +
-       ": f(x) and f'(x)\" width=\"760\" height=\"260\" loading=\"lazy\">";
+  if (has_plot(f))
+    s += "<img src=\"plots/" + id + ".svg\" alt=\"" + escape(f.name) +
+         ": f(x) and f'(x)\" width=\"760\" height=\"260\" loading=\"lazy\">";
+  else
+    s += tag("p", "Acts along an axis (" + code("axis") + " / " + code("dim") +
+                      "): each output depends on a whole row, so there is no curve y = f(x) to plot.",
+             "class=\"no-plot note\"");
   s += "<dl>" + tag("dt", "f(x)") + tag("dd", code(f.formula)) + tag("dt", "f&prime;(x)") +
        tag("dd", code(f.derivative));
   if (!f.notes.empty()) s += tag("dt", "notes") + tag("dd", escape(f.notes));
