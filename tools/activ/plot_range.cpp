@@ -14,6 +14,7 @@ constexpr std::size_t kProbePoints = 20001;  // a step of 0.005
 // A bend counts when its curvature is at least this fraction of the sharpest one.
 constexpr double kBendFraction = 0.02;
 constexpr double kMinWidth = 6;
+constexpr double kMinSide = 2;  // shown on each side of 0
 
 // The x positions worth showing: jumps of f, kinks (jumps of f'), the edges of f's
 // domain, and where the curvature |f''| / (1 + f'^2)^1.5 is a noticeable fraction of
@@ -55,8 +56,10 @@ Range default_range(const Activation& f) {
     hi = std::max(hi, p);
   }
   const double pad = std::max(0.5, 0.1 * (hi - lo));
-  lo -= pad;
-  hi += pad;
+  // Both sides of 0 get some room: selu's bend is all below 0, but its line above 0 is
+  // half of what it is.
+  lo = std::min(lo - pad, -kMinSide);
+  hi = std::max(hi + pad, kMinSide);
   if (hi - lo < kMinWidth) {
     // The centre to a half, so that features a sample step off centre do not cost a unit.
     const double centre = std::round(lo + hi) / 2;

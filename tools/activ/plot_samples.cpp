@@ -65,7 +65,9 @@ std::vector<bool> find_jumps(const Activation& f, bool derivative, const std::ve
     // Smooth curves change by similar amounts from one interval to the next. Looking two
     // intervals away also catches a jump split by a sample on it (f'(0) = 0.5, say).
     const double neighbours = std::max(i > 1 ? step(i - 2) : 0.0, step(i + 2));
-    if (!(d > 4 * neighbours) || d <= 1e-12 * (1 + std::fabs(y[i]))) continue;
+    // Steps below a millionth are invisible in a plot (softplus's switch to x at
+    // beta*x > threshold moves f' by 2e-9) and must not stretch the default range.
+    if (!(d > 4 * neighbours) || d <= 1e-6 * (1 + std::fabs(y[i]))) continue;
     jump[i] = confirmed_by_bisection(f, derivative, x[i], x[i + 1], y[i], y[i + 1]);
   }
   return jump;
