@@ -380,6 +380,15 @@ void register_all(const std::vector<std::size_t>& sizes) {
 #if ACTIV_BENCH_XNNPACK
   add_xnnpack_all();
 #endif
+  // activ in every peer row, also where the row's definition is not an unqualified
+  // default (gelu(approximate=tanh), softplus(threshold=None)).
+  std::vector<std::string> extra;
+  for (const Impl& im : registry())
+    if (std::find(extra.begin(), extra.end(), im.function) == extra.end() &&
+        std::none_of(registry().begin(), registry().end(),
+                     [&](const Impl& o) { return o.impl == "activ" && o.function == im.function; }))
+      extra.push_back(im.function);
+  for (const std::string& spec : extra) add_activ(spec);
   // Size by size, so each size's buffers are allocated once; copies first in each size.
   for (const std::size_t n : sizes) {
     const std::string ns = std::to_string(n);

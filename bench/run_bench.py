@@ -96,7 +96,7 @@ def parse(raw):
     return out
 
 
-def build(raw, acc, args):
+def build(raw, acc, args, supplement=None):
     ns = parse(raw)
     sizes = sorted({k[4] for k in ns})
     copy = {(k[0], k[4]): v for k, v in ns.items() if k[2] == "copy"}
@@ -106,6 +106,19 @@ def build(raw, acc, args):
             continue
         e = functions.setdefault(fn, {}).setdefault(d, {}).setdefault(str(n), {})
         e[f"{impl}/t{t}"] = {"ns_per_element": round(v, 5), "ratio_to_copy": round(v / copy[(d, n)], 3)}
+    # A second run for rows the first one lacked: its ratios use its own copies.
+    supplemented = []
+    if supplement:
+        ns2 = parse(supplement)
+        copy2 = {(k[0], k[4]): v for k, v in ns2.items() if k[2] == "copy"}
+        for (d, fn, impl, t, n), v in sorted(ns2.items()):
+            if impl == "copy" or (d, fn, impl, t, n) in ns:
+                continue
+            e = functions.setdefault(fn, {}).setdefault(d, {}).setdefault(str(n), {})
+            e[f"{impl}/t{t}"] = {"ns_per_element": round(v, 5), "ratio_to_copy": round(v / copy2[(d, n)], 3),
+                                 "second_run": True}
+            if f"{fn} ({impl})" not in supplemented:
+                supplemented.append(f"{fn} ({impl})")
     accuracy = {}
     for r in (acc or {}).get("results", []):
         accuracy.setdefault(r["function"], {}).setdefault(r["dir"], {})[r["impl"]] = {
@@ -116,16 +129,18 @@ def build(raw, acc, args):
         "cpu": cpu_model(),
         "cpu_flags": cpu_flags(),
         "cores": os.cpu_count(),
-        "load_before": args.load_before,
-        "load_after": [round(x, 2) for x in os.getloadavg()],
+        # Google Benchmark's own record at the start of the run, and ours at its end.
+        "load_before": [round(x, 2) for x in ctx.get("load_avg", [])] or args.load_before,
+        "load_after": args.load_after,
         "compiler": sh("c++ --version | head -1"),
-        "commit": sh(f"git -C {ROOT} describe --always --dirty"),
+        "commit": args.commit or sh(f"git -C {ROOT} describe --always --dirty"),
         "versions": {p: pkg_version(p) for p in ("libdnnl-dev", "libtorch-dev", "libxnnpack-dev", "libbenchmark-dev",
                                                  "libhwy-dev")},
         "benchmark": {"min_time_s": args.min_time, "repetitions": args.repetitions, "statistic": "median",
                       "library_build_type": ctx.get("library_build_type")},
         "accuracy_stride": (acc or {}).get("stride"),
         "accuracy_points": (acc or {}).get("points"),
+        "second_run": supplemented,
     }
     copies = {d: {str(n): round(copy[(d, n)], 5) for (dd, n) in copy if dd == d} for d in ("fwd", "bwd")}
     return {"about": "ns per element (median) and ratio to a copy of the same bytes in the same run; "
@@ -164,11 +179,13 @@ def markdown(doc):
     L.append(f"- Date: {m['date']}; commit {m['commit']}")
     L.append(f"- Compiler: {m['compiler']}")
     L.append("- Peers (Debian packages): " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()))
-    L.append(f"- Load average (1/5/15 min) before: {m['load_before']}, after: {m['load_after']}. The machine is shared "
+    L.append(f"- Load average (1/5/15 min) at the start: {m['load_before']}, at the end: {m['load_after']}. The machine is shared "
              "(other builds ran at the same time), so absolute times drift between runs; ratios to the copy measured "
              "in the same run are the stable numbers.")
     L.append(f"- Each number: median of {m['benchmark']['repetitions']} repetitions (Google Benchmark, min time "
              f"{m['benchmark']['min_time_s']} s each), float32, x uniform in [-10, 10], dy in [-1, 1].")
+    if m.get("second_run"):
+        L.append("- Measured in a second run (ratios to that run's own copies): " + ", ".join(m["second_run"]) + ".")
     L.append("")
     L.append("Cells are **ns per element (ratio to the copy of the same bytes)**; the copy is memcpy (x -> y) for "
              "forward and a three-stream copy (read x, read dy, write dx) for backward, measured in the same run. "
@@ -279,6 +296,10 @@ def main():
     ap.add_argument("--accuracy-stride", type=int, default=4097)
     ap.add_argument("--from-json", help="render from a saved Google Benchmark JSON instead of running")
     ap.add_argument("--accuracy-json", help="a saved --accuracy output instead of running it")
+    ap.add_argument("--load-after", dest="load_after_saved", type=lambda v: [float(x) for x in v.split(",")],
+                    help="with --from-json: the load average recorded when that run ended")
+    ap.add_argument("--commit", help="with --from-json: what the measured binary was built from")
+    ap.add_argument("--supplement", help="a second Google Benchmark JSON for rows the first lacks")
     ap.add_argument("--save-raw", help="also keep the raw Google Benchmark JSON here")
     ap.add_argument("--no-write", action="store_true", help="print the markdown instead of writing the docs")
     args = ap.parse_args()
@@ -299,7 +320,12 @@ def main():
     if args.save_raw:
         with open(args.save_raw, "w") as f:
             json.dump(raw, f)
-    doc = build(raw, acc, args)
+    supplement = None
+    if args.supplement:
+        with open(args.supplement) as f:
+            supplement = json.load(f)
+    args.load_after = args.load_after_saved if args.from_json else [round(x, 2) for x in os.getloadavg()]
+    doc = build(raw, acc, args, supplement)
     md = markdown(doc)
     if args.no_write:
         print(md)

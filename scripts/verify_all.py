@@ -153,7 +153,9 @@ def main():
             continue
         r = json.loads(p.stdout)
         r["date"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        r["commit"] = commit()
+        r["commit"] = commit()  # HEAD at run time; the binary may be older:
+        r["binary_built"] = datetime.datetime.fromtimestamp(os.path.getmtime(args.activ), datetime.timezone.utc).strftime(
+            "%Y-%m-%dT%H:%M:%SZ")
         r["load"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
         data["entries"][spec] = r
         save(data)
