@@ -125,7 +125,7 @@ def build(raw, acc, args, supplement=None):
             k: r[k] for k in ("max_ulp", "at", "above_1", "nan_mismatches", "inf_mismatches")}
     ctx = raw.get("context", {})
     meta = {
-        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": ctx.get("date") or datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "cpu": cpu_model(),
         "cpu_flags": cpu_flags(),
         "cores": os.cpu_count(),
