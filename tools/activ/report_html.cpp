@@ -2,6 +2,9 @@
 // entry. Everything comes from the catalogue and docs/results, nothing is hand-listed.
 #include <activ/version.hpp>
 
+#include <algorithm>
+#include <cctype>
+
 #include "common.hpp"
 #include "report.hpp"
 
