@@ -14,6 +14,7 @@
 
 #include "catalog/entry.hpp"
 #include "kernels/scalar/piecewise.hpp"  // rrelu_noise: the slopes are part of the definition
+#include "reference/mpfr_real.hpp"
 
 namespace activ::reference {
 namespace {
@@ -21,33 +22,14 @@ namespace {
 using detail::Family;
 using detail::Slots;
 
-constexpr mpfr_prec_t kPrecision = 256;
-
-class Real {
- public:
-  explicit Real(mpfr_prec_t p = kPrecision) { mpfr_init2(v_, p); }
-  Real(const Real&) = delete;
-  Real& operator=(const Real&) = delete;
-  ~Real() { mpfr_clear(v_); }
-  operator mpfr_ptr() { return v_; }
-  operator mpfr_srcptr() const { return v_; }
-
- private:
-  mpfr_t v_;
-};
-
-constexpr mpfr_rnd_t N = MPFR_RNDN;
+using mpfr::kPrecision;
+using mpfr::N;
+using mpfr::Real;
+using mpfr::logistic;
 
 // Slot values are long doubles holding the parameter exactly (user parameters are
 // doubles; the SELU constants are set from their decimal expansions below).
 void set_slot(mpfr_ptr r, long double v) { mpfr_set_ld(r, v, N); }
-
-void logistic(mpfr_ptr r, mpfr_srcptr x) {  // 1 / (1 + e^-x)
-  mpfr_neg(r, x, N);
-  mpfr_exp(r, r, N);
-  mpfr_add_ui(r, r, 1, N);
-  mpfr_ui_div(r, 1, r, N);
-}
 
 void softplus(mpfr_ptr r, mpfr_srcptr x) {  // log(1 + e^x) = x + log(1 + e^-x)
   Real t;
@@ -444,10 +426,8 @@ void evaluate(const Activation& act, What what, double xv, std::size_t index, mp
   mpfr_ptr x = xr;
   if (std::isinf(xv)) mpfr_set_si_2exp(x, xv > 0 ? 1 : -1, 4096, N);
   else mpfr_set_d(x, xv, N);
-  Slots s = detail::ActivationAccess::slots(act);
-  const Family fam = detail::ActivationAccess::entry(act).family;
-  if (is_piecewise(fam)) return piecewise(fam, s, what, x, r, index);
-  smooth(fam, s, what, x, r);
+  mpfr::elementwise(detail::ActivationAccess::entry(act).family, detail::ActivationAccess::slots(act), what, x, r,
+                    index);
 }
 
 // |got - exact| / ulp for a binary format with `p` bits, smallest normal exponent
@@ -496,6 +476,22 @@ float to_float(mpfr_srcptr r) { return static_cast<float>(round_to_format(r, 24,
 double to_double(mpfr_srcptr r) { return round_to_format(r, 53, -1074, 1024); }
 
 }  // namespace
+
+namespace mpfr {
+
+void logistic(mpfr_ptr r, mpfr_srcptr x) {
+  mpfr_neg(r, x, N);
+  mpfr_exp(r, r, N);
+  mpfr_add_ui(r, r, 1, N);
+  mpfr_ui_div(r, 1, r, N);
+}
+
+void elementwise(Family family, const Slots& slots, What what, mpfr_srcptr x, mpfr_ptr r, std::size_t index) {
+  if (is_piecewise(family)) return piecewise(family, slots, what, x, r, index);
+  smooth(family, slots, what, x, r);
+}
+
+}  // namespace mpfr
 
 float exact_f32(const Activation& a, What what, float x, std::size_t index) {
   Real r;

@@ -13,43 +13,21 @@
 #include <stdexcept>
 
 #include "catalog/entry.hpp"
+#include "reference/mpfr_real.hpp"
 
 namespace activ::reference {
 namespace {
 
 using detail::AxisFamily;
 
-constexpr mpfr_prec_t kPrec = 256;
-constexpr mpfr_rnd_t N = MPFR_RNDN;
-
-class Real {
- public:
-  explicit Real(mpfr_prec_t p = kPrec) { mpfr_init2(v_, p); }
-  Real(const Real&) = delete;
-  Real& operator=(const Real&) = delete;
-  Real(Real&& o) noexcept {
-    mpfr_init2(v_, mpfr_get_prec(o.v_));
-    mpfr_swap(v_, o.v_);
-  }
-  ~Real() { mpfr_clear(v_); }
-  operator mpfr_ptr() { return v_; }
-  operator mpfr_srcptr() const { return v_; }
-
- private:
-  mpfr_t v_;
-};
+using mpfr::N;
+using mpfr::Real;
+using mpfr::logistic;
 
 constexpr long double kNaN = std::numeric_limits<long double>::quiet_NaN();
 constexpr long double kInf = std::numeric_limits<long double>::infinity();
 
 long double get(mpfr_srcptr r) { return mpfr_get_ld(r, N); }
-
-void logistic(mpfr_ptr r, mpfr_srcptr x) {
-  mpfr_neg(r, x, N);
-  mpfr_exp(r, r, N);
-  mpfr_add_ui(r, r, 1, N);
-  mpfr_ui_div(r, 1, r, N);
-}
 
 // ---- the softmax family ------------------------------------------------------------
 
@@ -262,79 +240,21 @@ std::vector<long double> sparsemax_ref(RowWhat what, std::span<const double> x, 
 
 // ---- gates ---------------------------------------------------------------------------------
 
-// g(b) (derivative = false) or g'(b) into r.
+// g(b) (derivative = false) or g'(b) into r: the gate is an elementwise family,
+// evaluated by the elementwise oracle.
 void gate(AxisFamily f, long double variant, bool derivative, mpfr_srcptr b, mpfr_ptr r) {
-  Real s, t, u;
+  using detail::Family;
+  detail::Slots slots;
+  Family family;
   switch (f) {
-    case AxisFamily::glu:
-      logistic(s, b);
-      if (!derivative) return (void)mpfr_set(r, s, N);
-      mpfr_neg(t, b, N);
-      logistic(t, t);
-      mpfr_mul(r, s, t, N);
-      return;
-    case AxisFamily::swiglu:  // b sigma(b); sigma(b) (1 + b sigma(-b))
-      logistic(s, b);
-      if (!derivative) return (void)mpfr_mul(r, b, s, N);
-      mpfr_neg(t, b, N);
-      logistic(t, t);
-      mpfr_mul(t, t, b, N);
-      mpfr_add_ui(t, t, 1, N);
-      mpfr_mul(r, s, t, N);
-      return;
-    case AxisFamily::geglu:
-      if (variant == 0) {  // b Phi(b); Phi(b) + b phi(b)
-        mpfr_sqrt_ui(t, 2, N);
-        mpfr_div(t, b, t, N);
-        mpfr_neg(t, t, N);
-        mpfr_erfc(s, t, N);
-        mpfr_div_2ui(s, s, 1, N);  // Phi
-        if (!derivative) return (void)mpfr_mul(r, b, s, N);
-        mpfr_sqr(t, b, N);
-        mpfr_div_2ui(t, t, 1, N);
-        mpfr_neg(t, t, N);
-        mpfr_exp(t, t, N);
-        mpfr_const_pi(u, N);
-        mpfr_mul_2ui(u, u, 1, N);
-        mpfr_sqrt(u, u, N);
-        mpfr_div(t, t, u, N);
-        mpfr_mul(t, t, b, N);
-        mpfr_add(r, s, t, N);
-        return;
-      } else {  // b sigma(2v), v = sqrt(2/pi)(b + 0.044715 b^3)
-        Real k, c, v, sg;
-        mpfr_const_pi(k, N);
-        mpfr_ui_div(k, 2, k, N);
-        mpfr_sqrt(k, k, N);
-        mpfr_set_str(c, "0.044715", 10, N);
-        mpfr_sqr(t, b, N);
-        mpfr_mul(v, t, c, N);
-        mpfr_add_ui(v, v, 1, N);
-        mpfr_mul(v, v, b, N);
-        mpfr_mul(v, v, k, N);
-        mpfr_mul_2ui(v, v, 1, N);  // 2v
-        logistic(sg, v);
-        if (!derivative) return (void)mpfr_mul(r, b, sg, N);
-        // sigma(2v) (1 + 2 b sigma(-2v) v'), v' = sqrt(2/pi)(1 + 3*0.044715 b^2)
-        mpfr_neg(s, v, N);
-        logistic(s, s);
-        mpfr_mul_ui(t, t, 3, N);
-        mpfr_mul(t, t, c, N);
-        mpfr_add_ui(t, t, 1, N);
-        mpfr_mul(t, t, k, N);
-        mpfr_mul(t, t, b, N);
-        mpfr_mul(t, t, s, N);
-        mpfr_mul_2ui(t, t, 1, N);
-        mpfr_add_ui(t, t, 1, N);
-        mpfr_mul(r, sg, t, N);
-        return;
-      }
-    case AxisFamily::reglu:
-      if (mpfr_nan_p(b)) return mpfr_set_nan(r);
-      if (derivative) return (void)mpfr_set_ui(r, mpfr_sgn(b) > 0 ? 1 : 0, N);
-      return mpfr_sgn(b) > 0 ? (void)mpfr_set(r, b, N) : mpfr_set_zero(r, 1);
-    default: mpfr_set_nan(r);
+    case AxisFamily::glu: family = Family::sigmoid; break;
+    case AxisFamily::swiglu: family = Family::swish, slots.v[0] = 1; break;           // silu
+    case AxisFamily::geglu: family = Family::gelu, slots.v[0] = variant; break;       // 0 erf, 1 tanh
+    case AxisFamily::reglu: family = Family::relu, slots.v = {0, kInf, 0, 0, 0}; break;  // relu'(0) = 0
+    default: return mpfr_set_nan(r);
   }
+  if (mpfr_nan_p(b)) return mpfr_set_nan(r);
+  mpfr::elementwise(family, slots, derivative ? What::derivative : What::forward, b, r);
 }
 
 std::vector<long double> gated_ref(AxisFamily f, long double variant, RowWhat what, std::span<const double> x,
