@@ -87,6 +87,7 @@ expect_error "excludes" verify relu --exhaustive --stride 3
 expect_error "not in range" verify relu --stride 0
 expect_error "not in range" verify relu --threads 0
 expect_error "float32 only" verify relu --dtype f64
+expect_error "works along an axis" verify softmax
 expect_error "required" verify threshold
 expect_error "SPEC is required" verify
 

@@ -308,6 +308,8 @@ void print_tally(std::string_view label, const Tally& t, bool piecewise, double 
 
 void run_verify(const VerifyOptions& o) {
   const Activation f = activ::parse(o.spec);
+  if (f.info().kind != activ::Kind::elementwise)
+    fail(std::string(f.name()) + " works along an axis; verify sweeps elementwise functions (axis functions: tests/test_tensor_accuracy)");
   if (o.dtype != "f32")
     fail("verify checks float32 only (--dtype f32); float64 has 2^64 inputs and is sampled by tests/test_accuracy");
   if (o.exhaustive && o.stride != 0) fail("give --exhaustive or --stride N, not both");
