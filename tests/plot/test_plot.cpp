@@ -52,6 +52,29 @@ TEST(DefaultRange, StartsWhereTheFunctionIsDefined) {
   EXPECT_EQ(linear.hi, 3);
 }
 
+// Axis functions are drawn along a probe row: softmax's (x, 0) is sigmoid(x), glu's
+// (x, x) is x * sigmoid(x), maxout's group (x, 0) is max(x, 0); f' is the total derivative.
+TEST(AxisProbe, CurvesAreTheKnownScalarFunctions) {
+  const std::vector<double> x = plot::linspace({-5, 5}, 41);
+  const auto sigmoid = [](double v) { return 1 / (1 + std::exp(-v)); };
+  const auto curve = [&](const char* spec, bool derivative) { return plot::evaluate(parse(spec), x, derivative); };
+  const std::vector<double> softmax = curve("softmax", false), dsoftmax = curve("softmax", true);
+  const std::vector<double> softmax2d = curve("softmax2d", false), log_softmax = curve("log_softmax", false);
+  const std::vector<double> glu = curve("glu", false), dglu = curve("glu", true), maxout = curve("maxout(k=3)", false);
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const double s = sigmoid(x[i]);
+    EXPECT_NEAR(softmax[i], s, 1e-15) << x[i];
+    EXPECT_NEAR(softmax2d[i], s, 1e-15) << x[i];
+    EXPECT_NEAR(dsoftmax[i], s * (1 - s), 1e-15) << x[i];
+    EXPECT_NEAR(log_softmax[i], std::log(s), 1e-14) << x[i];
+    EXPECT_NEAR(glu[i], x[i] * s, 1e-14) << x[i];
+    EXPECT_NEAR(dglu[i], s + x[i] * s * (1 - s), 1e-14) << x[i];
+    EXPECT_EQ(maxout[i], std::max(x[i], 0.0)) << x[i];
+  }
+  EXPECT_EQ(plot::probe_description(parse("relu")), "");
+  EXPECT_NE(plot::probe_description(parse("softmax")).find("(x, 0)"), std::string::npos);
+}
+
 TEST(Jumps, FindsKinksOfTheDerivativeOnly) {
   const plot::Range r{-1, 1};
   const std::vector<double> x = plot::linspace(r, 201);

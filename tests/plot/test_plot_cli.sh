@@ -64,6 +64,11 @@ expect_ok both.png plot softplus --both --range -6:6 -o both.png
 expect_ok sweep.svg plot elu --sweep alpha=0.1,0.5,2 -o sweep.svg
 grep -q ">alpha=0.5</text>" sweep.svg || fail "sweep.svg lacks the legend entry alpha=0.5"
 expect_ok neg.svg plot relu --range=-6:-1 -o neg.svg
+# Axis functions: output 0 of a probe row that moves with x (titled so).
+expect_ok softmax.svg plot softmax --both -o softmax.svg
+grep -q "output 0 of the row (x, 0)" softmax.svg || fail "softmax.svg lacks the probe-row title"
+expect_ok glu.svg plot glu torch:glu -o glu.svg
+expect_ok maxout.svg plot maxout --sweep k=2,3 -o maxout.svg
 cp one.svg keep.svg
 expect_error "bad range" plot relu --range 3:3 -o keep.svg
 cmp -s one.svg keep.svg || fail "a failed plot changed the existing output"
@@ -79,8 +84,7 @@ expect_error "unknown sweep key 'alpha' for relu6 \(it has no parameters\)" plot
 expect_error "bad sweep" plot elu --sweep alpha -o x.svg
 expect_error "exactly one SPEC" plot elu celu --sweep alpha=1,2 -o x.svg
 expect_error "alpha" plot elu --sweep alpha=1,nan -o x.svg
-expect_error "softmax acts along an axis" plot softmax -o x.svg
-expect_error "softmax acts along an axis" plot softmax --sweep axis=0,1 -o x.svg
+expect_error "axis 5 is out of range|axis" plot "softmax(axis=5)" -o x.svg
 expect_error "must end in .svg or .png" plot relu -o x.pdf
 expect_error "cannot write 'no/such/dir/x.svg'" plot relu -o no/such/dir/x.svg
 mkdir locked && chmod a-w locked

@@ -102,10 +102,11 @@ std::string json_param(const ParamInfo& p) {
 std::string json_function(const FunctionInfo& f) {
   return fmt::format(
       "{{\"name\": {}, \"family\": {}, \"framework\": {}, \"params\": {}, \"aliases\": {}, \"formula\": {}, "
-      "\"derivative\": {}, \"notes\": {}, \"piecewise_linear\": {}}}",
+      "\"derivative\": {}, \"notes\": {}, \"piecewise_linear\": {}, \"kind\": {}}}",
       json_string(f.name), json_string(f.family), json_string(framework_label(f.framework)),
       json_array(f.params, json_param), json_array(f.aliases, json_string), json_string(f.formula),
-      json_string(f.derivative), json_string(f.notes), json_bool(f.piecewise_linear));
+      json_string(f.derivative), json_string(f.notes), json_bool(f.piecewise_linear),
+      json_string(f.kind == Kind::axis ? "axis" : "elementwise"));
 }
 
 // ---- the table ----------------------------------------------------------------------

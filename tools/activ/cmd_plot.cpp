@@ -8,6 +8,7 @@
 
 #include "common.hpp"
 #include "plot.hpp"
+#include "plot_samples.hpp"
 
 namespace activ::cli {
 namespace {
@@ -51,18 +52,9 @@ plot::Range parse_range(const std::string& text) {
   return {v[0], v[1]};
 }
 
-// activ plot draws y = f(x) for scalar x; softmax and the other axis functions map a
-// whole row to a row, so they have no such curve.
-Activation elementwise(const std::string& spec) {
-  Activation f = activ::parse(spec);
-  if (f.info().kind != Kind::elementwise)
-    fail(std::string(f.name()) + " acts along an axis, not elementwise: it has no curve y = f(x) to plot");
-  return f;
-}
-
 // One curve per value of KEY: SPEC with KEY replaced, every other parameter as SPEC set it.
 std::vector<plot::Curve> sweep_curves(const std::string& spec, const std::string& sweep) {
-  const Activation base = elementwise(spec);
+  const Activation base = activ::parse(spec);
   const auto eq = sweep.find('=');
   const std::string key = trim(sweep.substr(0, eq));
   std::vector<std::string> names;
@@ -94,8 +86,12 @@ void run_plot(const PlotOptions& o) {
     figure.curves = sweep_curves(o.specs[0], o.sweep);
     figure.title = std::string(activ::parse(o.specs[0]).name());
   } else {
-    for (const std::string& spec : o.specs) figure.curves.push_back({trim(spec), elementwise(spec)});
+    for (const std::string& spec : o.specs) figure.curves.push_back({trim(spec), activ::parse(spec)});
   }
+  // An axis function's curve follows a probe row (plot_samples.hpp); the title says which.
+  if (figure.title.empty() && figure.curves.size() == 1)
+    if (const std::string probe = plot::probe_description(figure.curves[0].f); !probe.empty())
+      figure.title = std::string(figure.curves[0].f.name()) + ": " + probe;
   if (!o.title.empty()) figure.title = o.title;
   if (!o.range.empty()) figure.range = parse_range(o.range);
   figure.panels = o.both ? plot::Panels::both : o.derivative ? plot::Panels::derivative : plot::Panels::function;

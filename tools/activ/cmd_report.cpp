@@ -12,6 +12,7 @@
 #include "common.hpp"
 #include "plot.hpp"
 #include "plot_files.hpp"
+#include "plot_samples.hpp"
 #include "report.hpp"
 #include "report_assets.hpp"
 
@@ -49,7 +50,6 @@ void draw_plots(const fs::path& plots, unsigned jobs) {
   std::vector<std::string> scripts(std::max(1u, jobs));
   std::size_t id = 0;
   for (const FunctionInfo& f : catalog()) {
-    if (!report::has_plot(f)) continue;
     plot::Figure figure;
     const std::string spec = example_spec(f);
     figure.curves.push_back({spec, activ::parse(spec)});
@@ -58,13 +58,14 @@ void draw_plots(const fs::path& plots, unsigned jobs) {
     figure.height = 260;
     figure.samples = 801;
     if (spec != f.name) figure.title = spec;
+    if (const std::string probe = plot::probe_description(figure.curves[0].f); !probe.empty())
+      figure.title = spec + ": " + probe;
     const fs::path out = fs::absolute(plots / (report::slug(f.name) + ".svg"));
     scripts[id % scripts.size()] += plot::gnuplot_script(figure, out.string(), false, id);
     ++id;
   }
   plot::run_gnuplot(scripts, scripts.size());
   for (const FunctionInfo& f : catalog()) {
-    if (!report::has_plot(f)) continue;
     const fs::path out = plots / (report::slug(f.name) + ".svg");
     std::error_code ec;
     if (fs::file_size(out, ec) == 0 || ec) fail("gnuplot did not draw '" + out.string() + "'");

@@ -38,14 +38,29 @@ Results load_results(const std::filesystem::path& dir);
 // File-name form of an entry name: "torch:gelu" -> "torch-gelu".
 std::string slug(std::string_view name);
 
-// Whether a card shows a plot of f and f': elementwise entries only. Axis functions
-// (softmax, glu, ...) map rows to rows and have no single-variable curve.
-inline bool has_plot(const FunctionInfo& f) { return f.kind == Kind::elementwise; }
-
-// The whole page. plots/<slug>.svg must exist beside it for every entry with has_plot.
+// The whole page. plots/<slug>.svg must exist beside it for every entry (axis functions
+// are drawn along a probe row, plot_samples.hpp).
 std::string index_html(const Results& results);
 
 // HTML text and attribute escaping.
 std::string escape(std::string_view text);
+// <name attributes>body</name>, and escaped text in <code>.
+std::string tag(const std::string& name, const std::string& body, const std::string& attributes = "");
+std::string code(std::string_view text);
+
+// Generic rendering of JSON whose layout the report does not know (compare.json): an
+// array of objects is a sortable table, an object key | value rows. `rendered` shows a
+// file's top-level text fields as paragraphs and folds everything else under its key,
+// leaving out the keys in `skip` (shown otherwise by the caller).
+std::string json_html(const Json& v);
+std::string scalar_text(const Json& v);
+std::optional<std::string> rendered(const std::optional<Json>& data, const std::vector<std::string>& skip = {});
+
+// performance.json (bench/run_bench.py): the run's machine, a table of activ against the
+// copies and the fastest peer, the peers' accuracy, and anything else folded generically.
+std::optional<std::string> speed_html(const std::optional<Json>& performance);
+// The rows of that table whose benchmark spec names entry `name`, for its card; empty
+// when there are none.
+std::string speed_rows_html(const std::optional<Json>& performance, std::string_view name);
 
 }  // namespace activ::cli::report

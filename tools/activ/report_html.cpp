@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "common.hpp"
+#include "plot_samples.hpp"
 #include "report.hpp"
 
 namespace activ::cli::report {
@@ -31,12 +32,12 @@ std::string slug(std::string_view name) {
   return out;
 }
 
-namespace {
-
-std::string tag(const std::string& name, const std::string& body, const std::string& attributes = "") {
+std::string tag(const std::string& name, const std::string& body, const std::string& attributes) {
   return "<" + name + (attributes.empty() ? "" : " " + attributes) + ">" + body + "</" + name + ">";
 }
 std::string code(std::string_view text) { return tag("code", escape(text)); }
+
+namespace {
 std::string card_link(std::string_view name) {
   return "<a href=\"#fn-" + slug(name) + "\">" + escape(name) + "</a>";
 }
@@ -85,50 +86,6 @@ std::string accuracy_cells(const AccuracyRow* row) {
   return cells;
 }
 
-// ---- generic JSON (performance.json and compare.json have no fixed layout yet) -----
-
-std::string json_html(const Json& v);
-
-std::string scalar_text(const Json& v) {
-  if (v.is_string()) return escape(v.get<std::string>());
-  if (v.is_number_float()) return format_number(v.get<double>());
-  return escape(v.dump());
-}
-
-// An array of objects is a table with a column per key; an object is key | value rows.
-std::string json_html(const Json& v) {
-  if (v.is_array() && !v.empty() && std::all_of(v.begin(), v.end(), [](const Json& e) { return e.is_object(); })) {
-    std::vector<std::string> keys;
-    for (const Json& e : v)
-      for (const auto& [k, _] : e.items())
-        if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
-    std::string head, body;
-    for (const std::string& k : keys) head += tag("th", escape(k));
-    for (const Json& e : v) {
-      std::string row;
-      for (const std::string& k : keys) {
-        const bool has = e.contains(k);
-        const bool num = has && e[k].is_number();
-        row += tag("td", has ? json_html(e[k]) : "", num ? "class=\"num\" data-value=\"" + scalar_text(e[k]) + "\"" : "");
-      }
-      body += tag("tr", row);
-    }
-    return "<div class=\"table-wrap\"><table class=\"sortable\"><thead><tr>" + head + "</tr></thead><tbody>" + body +
-           "</tbody></table></div>";
-  }
-  if (v.is_object()) {
-    std::string rows;
-    for (const auto& [k, e] : v.items()) rows += tag("tr", tag("th", escape(k)) + tag("td", json_html(e)));
-    return tag("table", "<tbody>" + rows + "</tbody>");
-  }
-  if (v.is_array()) {
-    std::vector<std::string> items;
-    for (const Json& e : v) items.push_back(json_html(e));
-    return join(items, ", ");
-  }
-  return scalar_text(v);
-}
-
 // A results section: `body` (from `file`), or, when the file is missing, how to produce it.
 std::string results_section(const std::string& id, const std::string& title, const std::string& intro,
                             const std::filesystem::path& file, const std::string& how,
@@ -141,21 +98,6 @@ std::string results_section(const std::string& id, const std::string& title, con
                       " again afterwards.",
              "class=\"missing\"");
   return s + "</section>\n";
-}
-
-// A results file whose layout the report does not know: its top-level text fields as
-// paragraphs, everything else folded away under its key, so the page stays short.
-std::optional<std::string> rendered(const std::optional<Json>& data) {
-  if (!data) return std::nullopt;
-  if (!data->is_object()) return json_html(*data);
-  std::string out;
-  for (const auto& [key, value] : data->items()) {
-    if (value.is_primitive())
-      out += tag("p", tag("strong", escape(key)) + ": " + scalar_text(value));
-    else
-      out += tag("details", tag("summary", escape(key)) + json_html(value));
-  }
-  return out;
 }
 
 // ---- the summary table and the cards -------------------------------------------------
@@ -220,19 +162,21 @@ std::string card(const Results& r, const FunctionInfo& f) {
                      (f.piecewise_linear ? "<span class=\"badge exact\">exact</span>" : ""));
   s += tag("p", "family " + code(f.family) + (aliases.empty() ? "" : " &middot; aliases " + join(aliases, ", ")),
            "class=\"meta\"");
-  if (has_plot(f))
-    s += "<img src=\"plots/" + id + ".svg\" alt=\"" + escape(f.name) +
-         ": f(x) and f'(x)\" width=\"760\" height=\"260\" loading=\"lazy\">";
-  else
+  s += "<img src=\"plots/" + id + ".svg\" alt=\"" + escape(f.name) +
+       ": f(x) and f'(x)\" width=\"760\" height=\"260\" loading=\"lazy\">";
+  if (f.kind == Kind::axis)
     s += tag("p", "Acts along an axis (" + code("axis") + " / " + code("dim") +
-                      "): each output depends on a whole row, so there is no curve y = f(x) to plot.",
-             "class=\"no-plot note\"");
+                      "): each output depends on a whole row. The plot follows " +
+                      escape(plot::probe_description(activ::parse(f.name))) + ".",
+             "class=\"probe note\"");
   s += "<dl>" + tag("dt", "f(x)") + tag("dd", code(f.formula)) + tag("dt", "f&prime;(x)") +
        tag("dd", code(f.derivative));
   if (!f.notes.empty()) s += tag("dt", "notes") + tag("dd", escape(f.notes));
   s += "</dl>";
   s += tag("h4", "Parameters") + parameter_table(f);
   s += tag("h4", "Measured accuracy (max ULP)") + accuracy_table(r, f);
+  if (const std::string speed = speed_rows_html(r.performance, f.name); !speed.empty())
+    s += tag("h4", "Measured speed (1 thread)") + speed;
   s += tag("h4", "How the frameworks differ (family " + escape(f.family) + ")") + family_list(f);
   return s + "</article>\n";
 }
@@ -275,7 +219,7 @@ std::string index_html(const Results& r) {
          "computes.</p>\n" +
          summary_table(r) + accuracy_section(r) +
          results_section("speed", "Speed", "Throughput against memcpy and the peer libraries.",
-                         r.dir / "performance.json", code("make bench"), rendered(r.performance)) +
+                         r.dir / "performance.json", code("make bench"), speed_html(r.performance)) +
          results_section("fashion-mnist", "Fashion-MNIST",
                          "The same small network trained with each activation: accuracy and time.",
                          r.dir / "compare.json", code("activ compare"), rendered(r.compare)) +
