@@ -31,6 +31,17 @@ class Activation {
   void backward(std::span<const float> x, std::span<const float> dy, std::span<float> dx) const;
   void backward(std::span<const double> x, std::span<const double> dy,
                 std::span<double> dx) const;
+  // dx[i] = dy[i] * f'(x[i]) computed from y[i] = f(x[i]) instead of x[i], so a training
+  // loop that kept y pays no recomputation (PyTorch's sigmoid/tanh/threshold backward,
+  // oneDNN's use_dst_for_bwd): sigmoid y(1 - y), tanh (1 - y)(1 + y), exponential y, elu
+  // and selu (alpha > 0) y + scale*alpha over d below 0, plain relu 1 where y > 0. Only
+  // for entries with info().backward_from_output; others, and parameter settings whose
+  // output does not determine x (elu with alpha <= 0, relu with a slope, threshold or
+  // cap), throw std::invalid_argument. The result is correctly rounded for the y given;
+  // relative to the x that produced y its error also carries y's rounding, amplified
+  // where f saturates (docs/accuracy.md, "Backward from the output").
+  void backward_from_output(std::span<const float> y, std::span<const float> dy, std::span<float> dx) const;
+  void backward_from_output(std::span<const double> y, std::span<const double> dy, std::span<double> dx) const;
   // (For an axis function a span is a 1-D tensor: softmax over a span is over all of
   // it, and glu's y has half of x's elements.)
 
@@ -59,8 +70,9 @@ class Activation {
 
   // The same from the forward's output y, as the frameworks' softmax backward does:
   // softmax dx = (y*(dy - sum(dy*y)))/T, log_softmax dx = (dy - exp(y)*sum(dy))/T,
-  // sparsemax dx = dy - mean(dy over y > 0) on y > 0, 0 elsewhere. Only for entries
-  // with info().backward_from_output; others throw std::invalid_argument.
+  // sparsemax dx = dy - mean(dy over y > 0) on y > 0, 0 elsewhere; elementwise entries
+  // as the span form above. Only for entries with info().backward_from_output; others
+  // throw std::invalid_argument.
   void backward_from_output(ConstTensorView<float> y, ConstTensorView<float> dy, TensorView<float> dx) const;
   void backward_from_output(ConstTensorView<double> y, ConstTensorView<double> dy, TensorView<double> dx) const;
   void backward_from_output(ConstTensorView<float> y, ConstTensorView<float> dy, TensorView<float> dx,

@@ -68,7 +68,8 @@ struct FunctionInfo {
   Kind kind = Kind::elementwise;
   AxisSize axis_size = AxisSize::same;        // Kind::axis only
   // Activation::backward_from_output accepts the forward's output y instead of x
-  // (softmax, log_softmax, softmin, softmax2d, sparsemax: what the frameworks do).
+  // (sigmoid, tanh, relu, elu, selu, celu, exponential; softmax, log_softmax, softmin,
+  // softmax2d, sparsemax: what the frameworks do).
   bool backward_from_output = false;
 };
 

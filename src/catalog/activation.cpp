@@ -48,14 +48,24 @@ void run_forward(const Activation& a, std::span<const T> x, std::span<T> y, Fn k
   });
 }
 
+// `x` is y for a backward from the output (`what` says which, and names the argument).
 template <class T, class Fn>
-void run_backward(const Activation& a, std::span<const T> x, std::span<const T> dy, std::span<T> dx, Fn kernel) {
-  const std::string what = a.to_string() + " backward";
-  check_sizes(what, "x", x.size(), "dy", dy.size());
-  check_sizes(what, "x", x.size(), "dx", dx.size());
-  check_alias(what, "dx", dx, "x", x);
+void run_backward(const Activation& a, std::span<const T> x, std::span<const T> dy, std::span<T> dx, Fn kernel,
+                  bool from_output = false) {
+  const std::string what = a.to_string() + (from_output ? " backward_from_output" : " backward");
+  const char* x_name = from_output ? "y" : "x";
+  check_sizes(what, x_name, x.size(), "dy", dy.size());
+  check_sizes(what, x_name, x.size(), "dx", dx.size());
+  check_alias(what, "dx", dx, x_name, x);
   check_alias(what, "dx", dx, "dy", dy);
   const detail::Slots slots = detail::ActivationAccess::slots(a);
+  if (from_output) {
+    const detail::Kernels& k = detail::kernels(detail::ActivationAccess::entry(a).family);
+    if (k.from_output_unavailable == nullptr)
+      throw std::invalid_argument(what + ": not available for " + std::string(a.name()) + " (use backward)");
+    if (const std::string_view why = k.from_output_unavailable(slots); !why.empty())
+      throw std::invalid_argument(what + ": " + std::string(why) + " (use backward)");
+  }
   detail::parallel_for(x.size(), [&](std::size_t b, std::size_t e) {
     detail::Slots chunk = slots;
     chunk.offset = b;
@@ -88,6 +98,16 @@ void Activation::backward(std::span<const float> x, std::span<const float> dy, s
 void Activation::backward(std::span<const double> x, std::span<const double> dy, std::span<double> dx) const {
   if (entry_->axis_family != detail::AxisFamily::none) return backward(as_1d(x), as_1d(dy), as_1d(dx));
   run_backward(*this, x, dy, dx, detail::kernels(entry_->family).backward_f64);
+}
+
+void Activation::backward_from_output(std::span<const float> y, std::span<const float> dy, std::span<float> dx) const {
+  if (entry_->axis_family != detail::AxisFamily::none) return backward_from_output(as_1d(y), as_1d(dy), as_1d(dx));
+  run_backward(*this, y, dy, dx, detail::kernels(entry_->family).backward_from_output_f32, true);
+}
+void Activation::backward_from_output(std::span<const double> y, std::span<const double> dy,
+                                      std::span<double> dx) const {
+  if (entry_->axis_family != detail::AxisFamily::none) return backward_from_output(as_1d(y), as_1d(dy), as_1d(dx));
+  run_backward(*this, y, dy, dx, detail::kernels(entry_->family).backward_from_output_f64, true);
 }
 
 // The catalogue's own object, so that &a.info() can be compared with catalog()'s.

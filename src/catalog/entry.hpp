@@ -93,6 +93,14 @@ struct Kernels {
   void (*backward_f32)(const Slots&, const float* x, const float* dy, float* dx, std::size_t n);
   void (*backward_f64)(const Slots&, const double* x, const double* dy, double* dx,
                        std::size_t n);
+  // Backward from the forward's output y instead of x (sigmoid, tanh, relu, elu,
+  // exponential: PyTorch's and oneDNN's use_dst_for_bwd), or nullptr for the families
+  // whose output does not determine the derivative. `from_output_unavailable` names the
+  // parameter settings that lose that (elu with alpha <= 0), or returns an empty view.
+  void (*backward_from_output_f32)(const Slots&, const float* y, const float* dy, float* dx, std::size_t n) = nullptr;
+  void (*backward_from_output_f64)(const Slots&, const double* y, const double* dy, double* dx,
+                                   std::size_t n) = nullptr;
+  std::string_view (*from_output_unavailable)(const Slots&) = nullptr;
 };
 
 struct Entry {

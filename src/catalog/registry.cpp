@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "catalog/entry.hpp"
+#include "kernels/kernels.hpp"
 
 namespace activ::detail {
 namespace {
@@ -522,6 +523,7 @@ struct Registry {
       e.info.derivative = s.derivative.empty() ? text.derivative : s.derivative;
       e.info.notes = s.notes.empty() && s.framework == Framework::torch ? kKinkTorch : s.notes;
       e.info.piecewise_linear = text.piecewise_linear;
+      e.info.backward_from_output = scalar_kernels(s.family).backward_from_output_f64 != nullptr;
       e.family = s.family;
       e.bind = s.bind;
       e.check = s.check;

@@ -62,9 +62,33 @@ void backward(const Slots& s, const T* x, const T* dy, T* dx, std::size_t n) {
   }
 }
 
+// Families whose derivative follows from the forward's output (Kernels::backward_from_output_*).
+template <class F>
+concept FromOutput = requires(const Slots& s, double y) { F::derivative_from_output(s, y); };
+template <class F>
+concept FromOutputConditional = requires(const Slots& s) { F::from_output_unavailable(s); };
+
+template <class F, class T>
+void backward_from_output(const Slots& s, const T* y, const T* dy, T* dx, std::size_t n) {
+  using W = typename Wide<T>::type;
+  for (std::size_t i = 0; i < n; ++i)
+    dx[i] = static_cast<T>(W(dy[i]) * F::template derivative_from_output<W>(s, W(y[i])));
+}
+
+std::string_view always_available(const Slots&) { return {}; }
+
 template <class F>
 constexpr Kernels kernels_of() {
-  return {forward<F, float>, forward<F, double>, backward<F, float>, backward<F, double>};
+  Kernels k{forward<F, float>, forward<F, double>, backward<F, float>, backward<F, double>};
+  if constexpr (FromOutput<F>) {
+    k.backward_from_output_f32 = backward_from_output<F, float>;
+    k.backward_from_output_f64 = backward_from_output<F, double>;
+    if constexpr (FromOutputConditional<F>)
+      k.from_output_unavailable = F::from_output_unavailable;
+    else
+      k.from_output_unavailable = always_available;
+  }
+  return k;
 }
 
 using namespace scalar;

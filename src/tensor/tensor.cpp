@@ -217,23 +217,30 @@ void elementwise_forward(const Activation& a, const std::string& what, ConstTens
   scatter(ys, y);
 }
 
+// `x` is y for a backward from the output.
 template <class T>
-void elementwise_backward(const Activation& a, const std::string& what, ConstTensorView<T> x, ConstTensorView<T> dy,
-                          TensorView<T> dx) {
+void elementwise_backward(const Activation& a, bool from_output, const std::string& what, ConstTensorView<T> x,
+                          ConstTensorView<T> dy, TensorView<T> dx) {
+  const auto run = [&](std::span<const T> xs, std::span<const T> dys, std::span<T> dxs) {
+    if (from_output)
+      a.backward_from_output(xs, dys, dxs);
+    else
+      a.backward(xs, dys, dxs);
+  };
   check_shape<T>(what, "dy", dy.shape(), x.shape(), "x's shape");
   check_shape<T>(what, "dx", dx.shape(), x.shape(), "x's shape");
   check_writable(what, "dx", dx);
   check_alias(what, "dx", dx, "x", x);
   check_alias(what, "dx", dx, "dy", dy);
   if (x.is_contiguous() && dy.is_contiguous() && dx.is_contiguous()) {
-    a.backward(std::span<const T>(x.data(), x.size()), std::span<const T>(dy.data(), dy.size()),
-               std::span<T>(dx.data(), dx.size()));
+    run(std::span<const T>(x.data(), x.size()), std::span<const T>(dy.data(), dy.size()),
+        std::span<T>(dx.data(), dx.size()));
     return;
   }
   std::vector<T> xs, dys, dxs(x.size());
   gather(x, xs);
   gather(dy, dys);
-  a.backward(std::span<const T>(xs), std::span<const T>(dys), std::span<T>(dxs));
+  run(std::span<const T>(xs), std::span<const T>(dys), std::span<T>(dxs));
   scatter(dxs, dx);
 }
 
@@ -456,9 +463,8 @@ void tensor_backward(const Activation& a, bool from_output, ConstTensorView<T> x
                      TensorView<T> dx, const MaskView* mask) {
   const std::string what = a.to_string() + (from_output ? " backward_from_output" : " backward");
   if (a.info().kind == Kind::elementwise) {
-    if (from_output) fail(what, "backward_from_output is not available for " + std::string(a.name()) + " (use backward)");
     if (mask) fail(what, "a mask applies only to the softmax family and sparsemax, not " + std::string(a.name()));
-    return elementwise_backward(a, what, x, dy, dx);
+    return elementwise_backward(a, from_output, what, x, dy, dx);
   }
   run_axis<T>(a, from_output ? Mode::backward_y : Mode::backward_x, what, x, dy, dx, mask);
 }

@@ -20,11 +20,30 @@ struct Elu {
     if (x > 0 || (x == 0 && s[3] != 0)) return scale;
     return (scale * alpha / div) * std::exp(x / div);
   }
+  // From the output: y > 0 came from x > 0 and y = 0 from x = 0 (its kink convention);
+  // below, y + scale*alpha = scale*alpha*exp(x/d). Needs alpha > 0: with alpha = 0 every
+  // x <= 0 gives y = 0, and with alpha < 0 the two branches overlap.
+  static std::string_view from_output_unavailable(const Slots& s) {
+    return s[0] > 0 && s[1] > 0 && s[2] > 0 ? std::string_view{}
+                                            : "needs alpha > 0 (otherwise the output does not determine x)";
+  }
+  template <class W> static W derivative_from_output(const Slots& s, W y) {
+    const W scale = W(s[1]);
+    if (y > 0) return scale;
+    if (y == 0) return s[3] != 0 ? scale : W(s[1] * s[0] / s[2]);
+    // y + scale*alpha cancels as y saturates (x << 0): scale*alpha exactly as c + e
+    // (fma), then in two parts of W, so the sum is right for the y given (y + c_hi is
+    // exact by Sterbenz where it cancels).
+    const long double c = s[1] * s[0], e = std::fma(s[1], s[0], -c);
+    const W c_hi = W(c), c_lo = W((c - static_cast<long double>(c_hi)) + e);
+    return ((y + c_hi) + c_lo) / W(s[2]);
+  }
 };
 
 struct Exponential {
   template <class W> static W forward(const Slots&, W x) { return std::exp(x); }
   template <class W> static W derivative(const Slots&, W x) { return std::exp(x); }
+  template <class W> static W derivative_from_output(const Slots&, W y) { return y; }
 };
 
 // log(1 - e^-x), defined for x >= 0: log(-expm1(-x)) below ln 2 (where 1 - e^-x is

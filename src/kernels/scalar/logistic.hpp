@@ -9,6 +9,9 @@ struct Sigmoid {
   template <class W> static W forward(const Slots&, W x) { return logistic(x); }
   // sigma(x) * sigma(-x): no 1 - sigma cancellation for large x.
   template <class W> static W derivative(const Slots&, W x) { return logistic(x) * logistic(-x); }
+  // From the output: y (1 - y), exact in double for a float y (1 - y and the product
+  // need at most 48 bits).
+  template <class W> static W derivative_from_output(const Slots&, W y) { return y * (1 - y); }
 };
 
 // -softplus(-x).

@@ -37,6 +37,17 @@ struct Relu {
     }
     return 1;
   }
+  // From the output, for the plain relu only (no slope, threshold or cap, which make
+  // y ambiguous): 1 where y > 0, else 0, as PyTorch's threshold_backward(y, 0).
+  static std::string_view from_output_unavailable(const Slots& s) {
+    return s[0] == 0 && s[2] == 0 && !(s[1] < kInf<long double>)
+               ? std::string_view{}
+               : "needs the plain relu (negative_slope 0, threshold 0, no max_value): otherwise the output does "
+                 "not determine x";
+  }
+  template <class W> static W derivative_from_output(const Slots&, W y) {
+    return y > 0 ? W(1) : (y == y ? W(0) : y);  // NaN stays NaN
+  }
 };
 
 // clamp(x, lo, hi). Slots: lo, hi, derivative at the bounds.
