@@ -6,9 +6,11 @@
 #include <cmath>
 #include <numeric>
 
+#include "io/npy.hpp"
 #include "nn/dense.hpp"
 #include "nn/dropout.hpp"
 #include "nn/loss.hpp"
+#include "nn/model_file.hpp"
 #include "nn/model_spec.hpp"
 #include "nn/optimizer.hpp"
 #include "nn/prelu.hpp"
@@ -242,6 +244,34 @@ TEST(Training, ReducesTheLossDeterministically) {
   const std::vector<double> a = train_blobs(3), b = train_blobs(3);
   EXPECT_EQ(a, b);
   EXPECT_LT(a.back(), 0.2 * a.front());
+}
+
+}  // namespace
+
+namespace {
+
+TEST(ModelFile, SavesAndLoadsWithChecks) {
+  const std::string path = ::testing::TempDir() + "activ-model-file-test.npz";
+  auto model = activ::nn::parse_model<float>("dense(5),prelu,dense(3, bias=false)");
+  model.build(4, 1);
+  activ::nn::save_model(path, model);
+
+  auto same = activ::nn::parse_model<float>("dense(5),prelu,dense(3, bias=false)");
+  same.build(4, 2);  // other initial weights, replaced by the file's
+  activ::nn::load_model(path, same);
+  for (std::size_t i = 0; i < model.parameters().size(); ++i)
+    EXPECT_EQ(same.parameters()[i]->value.data, model.parameters()[i]->value.data);
+
+  auto other = activ::nn::parse_model<float>("dense(5),relu,dense(3, bias=false)");
+  other.build(4, 1);
+  EXPECT_THROW(activ::nn::load_model(path, other), std::invalid_argument);
+  auto wider = activ::nn::parse_model<float>("dense(5),prelu,dense(3, bias=false)");
+  wider.build(6, 1);
+  EXPECT_THROW(activ::nn::load_model(path, wider), std::invalid_argument);
+  // Not an archive at all, and a truncated one.
+  activ::io::write_file_atomically(path, std::vector<std::uint8_t>{1, 2, 3});
+  EXPECT_THROW(activ::nn::load_model(path, same), std::invalid_argument);
+  std::remove(path.c_str());
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 // activ train --model SPEC --data fashion-mnist [--epochs E] [--batch B] [--optimizer
 // adam|adamw|sgd] [--lr L] [--seed S] [--threads T]: trains a classifier with
-// cross-entropy, shows a progress bar per epoch on a terminal (plain lines otherwise)
+// cross-entropy [--save model.npz], shows a progress bar per epoch on a terminal (plain lines otherwise)
 // and prints the final test accuracy. The same seed and thread count give identical
 // results: weights, shuffles and dropout masks come from seeded generators, and
 // OpenBLAS and activ's kernels are reproducible for a fixed thread count.
@@ -12,6 +12,7 @@
 
 #include "common.hpp"
 #include "nn/gemm.hpp"
+#include "nn/model_file.hpp"
 #include "nn/model_spec.hpp"
 #include "nn/trainer.hpp"
 
@@ -28,6 +29,7 @@ struct TrainOptions {
   double lr = 1e-3;
   std::uint64_t seed = 0;
   int threads = 1;
+  std::string save;  // --save: parameters as .npz (src/nn/model_file.hpp)
 };
 
 // "[=========>          ]" for `done` of `total`.
@@ -84,6 +86,10 @@ void run_train(const TrainOptions& o) {
     std::fflush(stdout);
   }
   std::printf("test accuracy: %.4f (%d epochs, %.2f s training)\n", last.accuracy, o.epochs, total_seconds);
+  if (!o.save.empty()) {
+    nn::save_model(o.save, model);
+    std::printf("saved %s\n", o.save.c_str());
+  }
 }
 
 }  // namespace
@@ -102,6 +108,7 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--lr", o->lr, "learning rate")->capture_default_str();
   cmd->add_option("--seed", o->seed, "seed of the weights, the shuffles and dropout")->capture_default_str();
   cmd->add_option("--threads", o->threads, "threads for the BLAS and activ's kernels")->capture_default_str();
+  cmd->add_option("--save", o->save, "write the trained parameters to this .npz file (format: docs/training.md)");
   cmd->callback([o] { run_train(*o); });
 }
 
