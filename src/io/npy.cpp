@@ -484,9 +484,9 @@ std::vector<std::uint8_t> serialize_npy(const NpyArray& a) {
   return out;
 }
 
-void write_npy(const std::string& path, const NpyArray& a) {
-  const std::vector<std::uint8_t> bytes = serialize_npy(a);
+void write_npy(const std::string& path, const NpyArray& a) { write_file_atomically(path, serialize_npy(a)); }
 
+void write_file_atomically(const std::string& path, std::span<const std::uint8_t> bytes) {
   // O_CREAT|O_EXCL with mode 0666 (not mkstemp's 0600) so the file gets the usual
   // umask-derived permissions once it is renamed into place.
   std::string tmp;

@@ -42,4 +42,7 @@ std::vector<std::uint8_t> serialize_npy(const NpyArray& a);
 // either untouched or complete. Throws NpyError naming the path on failure.
 void write_npy(const std::string& path, const NpyArray& a);
 
+// The same for any bytes (write_npy's and .npz files' writer).
+void write_file_atomically(const std::string& path, std::span<const std::uint8_t> bytes);
+
 }  // namespace activ::io

@@ -25,6 +25,7 @@ void add_list_command(CLI::App& app);
 void add_info_command(CLI::App& app);
 void add_eval_command(CLI::App& app);
 void add_grad_command(CLI::App& app);
+void add_train_command(CLI::App& app);
 
 // ---- catalogue text shared by list and info ----------------------------------------
 

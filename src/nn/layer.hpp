@@ -1,0 +1,42 @@
+// The layer interface: forward, backward, parameters and their gradients.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "nn/matrix.hpp"
+#include "nn/random.hpp"
+
+namespace activ::nn {
+
+// Dropout and RReLU behave differently while training; everything else ignores it.
+enum class Mode { train, eval };
+
+template <class T>
+struct Parameter {
+  std::string name;  // unique within a model once Sequential numbers it ("0.weight")
+  Matrix<T> value;
+  Matrix<T> grad;  // same shape; overwritten (not accumulated) by each backward
+};
+
+template <class T>
+class Layer {
+ public:
+  virtual ~Layer() = default;
+  // The model-spec element that makes this layer ("dense(256)", "relu"); model files
+  // record the whole spec and check it on load.
+  virtual std::string spec() const = 0;
+  // Creates the parameters for inputs of `in_features` columns, drawing initial values
+  // (and, for random layers, their own generator's seed) from `rng`. Returns the number
+  // of output columns; throws std::invalid_argument when `in_features` does not suit.
+  virtual std::size_t build(std::size_t in_features, Rng& rng) = 0;
+  // y = layer(x); y is resized as needed.
+  virtual void forward(const Matrix<T>& x, Matrix<T>& y, Mode mode) = 0;
+  // From the forward's x and y and the loss gradient dy: sets every parameter's grad
+  // and, unless dx is null (the first layer), dx = dL/dx.
+  virtual void backward(const Matrix<T>& x, const Matrix<T>& y, const Matrix<T>& dy, Matrix<T>* dx) = 0;
+  virtual std::vector<Parameter<T>*> parameters() { return {}; }
+};
+
+}  // namespace activ::nn

@@ -1,0 +1,26 @@
+// Model parameter files: a NumPy .npz (numpy.load reads it) with one float32 array per
+// parameter, named as in torch's state_dict ("0.weight", "0.bias", "2.weight", ...;
+// Dense weights are in x out, Keras's layout). The archive comment records
+//   activ-model-format 1
+//   model: <the model spec>
+//   inputs: <input features>
+// and loading checks the version, the spec, the input width and every array's name,
+// dtype and shape before it changes anything.
+#pragma once
+
+#include <string>
+
+#include "nn/sequential.hpp"
+
+namespace activ::nn {
+
+inline constexpr int kModelFormatVersion = 1;
+
+// Writes atomically; throws io::NpyError naming the path on failure.
+void save_model(const std::string& path, Sequential<float>& model);
+
+// Loads into a model built from the same spec for the same input width. Throws
+// std::invalid_argument naming the file and the first mismatch (nothing is changed then).
+void load_model(const std::string& path, Sequential<float>& model);
+
+}  // namespace activ::nn

@@ -1,0 +1,69 @@
+#include "nn/prelu.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "nn/format.hpp"
+
+namespace activ::nn {
+
+template <class T>
+PReLU<T>::PReLU(std::size_t num_parameters, double init) : num_parameters_(num_parameters), init_(init) {
+  if (num_parameters == 0) throw std::invalid_argument("prelu: num_parameters must be at least 1");
+}
+
+template <class T>
+std::string PReLU<T>::spec() const {
+  std::string s = "prelu";
+  std::string args;
+  if (num_parameters_ != 1) args += "num_parameters=" + std::to_string(num_parameters_);
+  if (init_ != 0.25) args += (args.empty() ? "" : ", ") + std::string("init=") + format_real(init_);
+  return args.empty() ? s : s + "(" + args + ")";
+}
+
+template <class T>
+std::size_t PReLU<T>::build(std::size_t in_features, Rng&) {
+  if (num_parameters_ != 1 && num_parameters_ != in_features)
+    throw std::invalid_argument("prelu: num_parameters=" + std::to_string(num_parameters_) + " must be 1 or the " +
+                                std::to_string(in_features) + " input features");
+  weight_.value = Matrix<T>(1, num_parameters_, static_cast<T>(init_));
+  weight_.grad = Matrix<T>(1, num_parameters_);
+  return in_features;
+}
+
+template <class T>
+void PReLU<T>::forward(const Matrix<T>& x, Matrix<T>& y, Mode) {
+  y.reshape(x.rows, x.cols);
+  const T* a = weight_.value.data.data();
+  const std::size_t stride = num_parameters_ == 1 ? 0 : 1;
+  for (std::size_t r = 0; r < x.rows; ++r)
+    for (std::size_t c = 0; c < x.cols; ++c) {
+      const T v = x.data[r * x.cols + c];
+      y.data[r * x.cols + c] = v > T(0) ? v : a[c * stride] * v;
+    }
+}
+
+template <class T>
+void PReLU<T>::backward(const Matrix<T>& x, const Matrix<T>&, const Matrix<T>& dy, Matrix<T>* dx) {
+  const T* a = weight_.value.data.data();
+  T* da = weight_.grad.data.data();
+  std::fill(weight_.grad.data.begin(), weight_.grad.data.end(), T(0));
+  const std::size_t stride = num_parameters_ == 1 ? 0 : 1;
+  if (dx) dx->reshape(x.rows, x.cols);
+  for (std::size_t r = 0; r < x.rows; ++r)
+    for (std::size_t c = 0; c < x.cols; ++c) {
+      const std::size_t i = r * x.cols + c;
+      const T v = x.data[i];
+      if (v > T(0)) {
+        if (dx) dx->data[i] = dy.data[i];
+      } else {
+        da[c * stride] += v * dy.data[i];
+        if (dx) dx->data[i] = a[c * stride] * dy.data[i];
+      }
+    }
+}
+
+template class PReLU<float>;
+template class PReLU<double>;
+
+}  // namespace activ::nn

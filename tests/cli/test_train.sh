@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# activ train end to end on a small synthetic data set in Fashion-MNIST's file layout
+# (made here with python3's gzip module): plain progress lines off a terminal, the
+# final test accuracy, identical results for the same seed, --save, and one-line errors.
+# test_train.sh path/to/activ
+set -euo pipefail
+
+activ=$(realpath "$1")
+work=$(mktemp -d "${TMPDIR:-/tmp}/activ-train-test.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+failures=0
+fail() {
+  echo "FAIL: $*" >&2
+  failures=$((failures + 1))
+}
+
+# 28x28 images whose class k lights row block k, with noise; labels 0..9.
+python3 - <<'PY'
+import gzip, os, random, struct
+random.seed(1)
+os.makedirs("data", exist_ok=True)
+def write(prefix, count):
+    labels = [i % 10 for i in range(count)]
+    pixels = bytearray()
+    for l in labels:
+        for r in range(28):
+            for c in range(28):
+                pixels.append(200 if r // 3 == l else random.randrange(60))
+    with gzip.open(f"data/{prefix}-images-idx3-ubyte.gz", "wb") as f:
+        f.write(struct.pack(">I3I", 0x803, count, 28, 28) + bytes(pixels))
+    with gzip.open(f"data/{prefix}-labels-idx1-ubyte.gz", "wb") as f:
+        f.write(struct.pack(">II", 0x801, count) + bytes(labels))
+write("train", 500)
+write("t10k", 100)
+PY
+
+train() { "$activ" train --data-dir data --model "dense(16),relu,dense(10)" --epochs 3 --batch 32 --lr 0.01 "$@"; }
+
+train --seed 7 >run1.txt 2>err1.txt || fail "train exited $?: $(cat err1.txt)"
+train --seed 7 --save model.npz >run2.txt 2>/dev/null || fail "train --save failed"
+[[ -s err1.txt ]] && fail "unexpected stderr: $(cat err1.txt)"
+[[ $(grep -c '^epoch [1-3]/3: loss ' run1.txt) -eq 3 ]] || fail "expected 3 epoch lines: $(cat run1.txt)"
+grep -q $'\r' run1.txt && fail "carriage returns in output that is not a terminal"
+accuracy=$(sed -n 's/^test accuracy: \([0-9.]*\).*/\1/p' run1.txt)
+python3 -c "import sys; sys.exit(0 if float('$accuracy') >= 0.9 else 1)" || fail "test accuracy $accuracy < 0.9 on separable data"
+# Same seed, same results: everything but the timings.
+strip() { sed -e 's/ time .*//' -e 's/ training)//' -e 's/, [0-9.]* s$//' -e '/^saved/d' "$1"; }
+[[ "$(strip run1.txt)" == "$(strip run2.txt)" ]] || fail "same seed, different results"
+[[ -s model.npz ]] || fail "--save wrote nothing"
+python3 -c "
+import zipfile; z = zipfile.ZipFile('model.npz'); assert z.testzip() is None
+assert z.namelist() == ['0.weight.npy', '0.bias.npy', '2.weight.npy', '2.bias.npy'], z.namelist()
+assert z.comment.startswith(b'activ-model-format 1\nmodel: dense(16),relu,dense(10)\n'), z.comment" || fail "model.npz layout"
+
+# expect_error PATTERN ARGS...: exit 2, one stderr line "activ: ..." matching PATTERN.
+expect_error() {
+  local pattern=$1 status=0
+  shift
+  "$activ" "$@" >out.txt 2>err.txt || status=$?
+  if [[ $status -ne 2 ]]; then fail "activ $*: exit $status, expected 2"
+  elif [[ $(wc -l <err.txt) -ne 1 ]] || ! grep -Eq -- "^activ: .*$pattern" err.txt; then
+    fail "activ $*: stderr [$(cat err.txt)] does not match /$pattern/"
+  fi
+}
+expect_error "element 2 'rleu'" train --data-dir data --model "dense(16),rleu,dense(10)"
+expect_error "unbalanced" train --data-dir data --model "dense(16"
+expect_error "unknown data set 'cifar'" train --data cifar --model "dense(10)"
+expect_error "no such directory.*dataset-fashion-mnist" train --data-dir nowhere --model "dense(10)"
+expect_error "ends with 4 outputs" train --data-dir data --model "dense(4)"
+expect_error "unknown optimizer 'rmsprop'" train --data-dir data --model "dense(10)" --optimizer rmsprop
+head -c 100 data/train-images-idx3-ubyte.gz >cut.gz && mv cut.gz data/train-images-idx3-ubyte.gz
+expect_error "train-images-idx3-ubyte.gz: truncated gzip" train --data-dir data --model "dense(10)"
+
+if [[ $failures -ne 0 ]]; then
+  echo "$failures failed" >&2
+  exit 1
+fi
+echo "train CLI: all checks passed"

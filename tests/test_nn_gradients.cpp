@@ -1,0 +1,155 @@
+// Finite-difference gradient checks in double for every layer and loss of src/nn:
+// backward must agree with central differences of the forward to about 1e-7.
+#include <gtest/gtest.h>
+
+#include <activ/activation.hpp>
+#include <cmath>
+#include <functional>
+
+#include "nn/activation_layer.hpp"
+#include "nn/dense.hpp"
+#include "nn/dropout.hpp"
+#include "nn/loss.hpp"
+#include "nn/model_spec.hpp"
+#include "nn/prelu.hpp"
+#include "nn/rrelu.hpp"
+
+namespace {
+
+using activ::nn::Matrix;
+using activ::nn::Mode;
+using activ::nn::Rng;
+
+constexpr double kStep = 1e-6;
+constexpr double kTolerance = 1e-7;
+
+// Values in [-2, -0.05] U [0.05, 2]: away from the kinks of relu and prelu at 0, where
+// central differences straddling the kink would measure the average slope.
+Matrix<double> random_matrix(std::size_t rows, std::size_t cols, std::uint64_t seed) {
+  Rng rng(seed);
+  Matrix<double> m(rows, cols);
+  for (double& v : m.data) v = (rng.uniform01() < 0.5 ? -1 : 1) * rng.uniform(0.05, 2.0);
+  return m;
+}
+
+template <class F>
+double central_difference(double& variable, const F& f) {
+  const double saved = variable;
+  variable = saved + kStep;
+  const double up = f();
+  variable = saved - kStep;
+  const double down = f();
+  variable = saved;
+  return (up - down) / (2 * kStep);
+}
+
+void expect_close(double analytic, double numeric, const std::string& what) {
+  EXPECT_NEAR(analytic, numeric, kTolerance * std::max(1.0, std::abs(numeric))) << what;
+}
+
+// L = sum(r * layer(x)) with fixed random r; dL/dx and dL/dparameters from backward
+// against central differences of L.
+void check_layer(activ::nn::Layer<double>& layer, std::size_t in_features, Mode mode = Mode::eval) {
+  Rng rng(7);
+  const std::size_t out_features = layer.build(in_features, rng);
+  Matrix<double> x = random_matrix(3, in_features, 11);
+  const Matrix<double> r = random_matrix(3, out_features, 13);
+  Matrix<double> y;
+  const auto loss = [&] {
+    layer.forward(x, y, mode);
+    double sum = 0;
+    for (std::size_t i = 0; i < y.size(); ++i) sum += r.data[i] * y.data[i];
+    return sum;
+  };
+  loss();
+  ASSERT_EQ(y.cols, out_features);
+  Matrix<double> dx;
+  layer.backward(x, y, r, &dx);
+  ASSERT_EQ(dx.rows, x.rows);
+  ASSERT_EQ(dx.cols, x.cols);
+  for (std::size_t i = 0; i < x.size(); ++i)
+    expect_close(dx.data[i], central_difference(x.data[i], loss), layer.spec() + " dx[" + std::to_string(i) + "]");
+  for (activ::nn::Parameter<double>* p : layer.parameters())
+    for (std::size_t i = 0; i < p->value.size(); ++i)
+      expect_close(p->grad.data[i], central_difference(p->value.data[i], loss),
+                   layer.spec() + " " + p->name + "[" + std::to_string(i) + "]");
+}
+
+TEST(Gradients, DenseGlorotWithBias) {
+  activ::nn::Dense<double> layer(4);
+  check_layer(layer, 5);
+}
+
+TEST(Gradients, DenseKaimingWithoutBias) {
+  activ::nn::Dense<double> layer(3, false, activ::nn::Init::kaiming_uniform);
+  check_layer(layer, 6);
+}
+
+TEST(Gradients, ActivationLayers) {
+  for (const char* spec : {"relu", "tanh", "elu(alpha=0.5)", "gelu", "silu", "mish", "softplus", "sigmoid", "selu",
+                           "softmax", "log_softmax", "maxout(k=2)"}) {
+    activ::nn::ActivationLayer<double> layer(activ::parse(spec));
+    check_layer(layer, 6);
+  }
+}
+
+TEST(Gradients, PReLUSharedAndPerFeature) {
+  activ::nn::PReLU<double> shared;
+  check_layer(shared, 5);
+  activ::nn::PReLU<double> per_feature(5, 0.1);
+  check_layer(per_feature, 5);
+}
+
+TEST(Gradients, RReLUInEvaluation) {
+  activ::nn::RReLU<double> layer(0.1, 0.3);
+  check_layer(layer, 5);
+}
+
+TEST(Gradients, DropoutInEvaluation) {
+  activ::nn::Dropout<double> layer(0.3);
+  check_layer(layer, 5);
+}
+
+TEST(Gradients, WholeModel) {
+  auto model = activ::nn::parse_model<double>("dense(6),tanh,prelu,dense(4, init=kaiming_uniform),elu,dense(3)");
+  model.build(5, 3);
+  Matrix<double> x = random_matrix(4, 5, 17);
+  const std::vector<std::int32_t> labels{0, 2, 1, 2};
+  const auto loss = [&] { return activ::nn::cross_entropy_from_logits(model.forward(x, Mode::eval), labels, nullptr); };
+  Matrix<double> dlogits, dx;
+  activ::nn::cross_entropy_from_logits(model.forward(x, Mode::eval), labels, &dlogits);
+  model.backward(dlogits, &dx);
+  for (std::size_t i = 0; i < x.size(); ++i) expect_close(dx.data[i], central_difference(x.data[i], loss), "dx");
+  for (activ::nn::Parameter<double>* p : model.parameters())
+    for (std::size_t i = 0; i < p->value.size(); ++i)
+      expect_close(p->grad.data[i], central_difference(p->value.data[i], loss), p->name);
+}
+
+// dL/d(input) of a loss against central differences.
+void check_loss(Matrix<double> input, const std::function<double(const Matrix<double>&, Matrix<double>*)>& loss,
+                const std::string& what) {
+  Matrix<double> grad;
+  loss(input, &grad);
+  for (std::size_t i = 0; i < input.size(); ++i)
+    expect_close(grad.data[i], central_difference(input.data[i], [&] { return loss(input, nullptr); }), what);
+}
+
+TEST(Gradients, Losses) {
+  const std::vector<std::int32_t> labels{1, 0, 3};
+  check_loss(random_matrix(3, 4, 1),
+             [&](const Matrix<double>& z, Matrix<double>* g) {
+               return activ::nn::cross_entropy_from_logits(z, labels, g);
+             },
+             "cross_entropy");
+  check_loss(random_matrix(3, 4, 2),
+             [&](const Matrix<double>& z, Matrix<double>* g) { return activ::nn::nll_loss(z, labels, g); }, "nll");
+  Matrix<double> targets = random_matrix(3, 4, 3);
+  for (double& t : targets.data) t = std::abs(t) / 2;  // probabilities in [0, 1]
+  check_loss(random_matrix(3, 4, 4),
+             [&](const Matrix<double>& z, Matrix<double>* g) { return activ::nn::bce_with_logits(z, targets, g); },
+             "bce_with_logits");
+  check_loss(random_matrix(3, 4, 5),
+             [&](const Matrix<double>& p, Matrix<double>* g) { return activ::nn::mse_loss(p, targets, g); }, "mse");
+}
+
+}  // namespace
