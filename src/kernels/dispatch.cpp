@@ -9,7 +9,7 @@ namespace activ::detail {
 namespace {
 
 // Families whose SIMD body covers only some settings pick per call: rrelu's training
-// mode draws per-element slopes (scalar), gelu's erf form has no SIMD erfc yet.
+// mode draws per-element slopes (scalar); gelu has a body per form.
 void rrelu_forward(const Slots& s, const float* x, float* y, std::size_t n) {
   if (s[2] == 0) return simd::RreluEvalForwardF32(s, x, y, n);
   scalar_kernels(Family::rrelu).forward_f32(s, x, y, n);
@@ -20,11 +20,11 @@ void rrelu_backward(const Slots& s, const float* x, const float* dy, float* dx, 
 }
 void gelu_forward(const Slots& s, const float* x, float* y, std::size_t n) {
   if (s[0] != 0) return simd::GeluTanhForwardF32(s, x, y, n);
-  scalar_kernels(Family::gelu).forward_f32(s, x, y, n);
+  simd::GeluErfForwardF32(s, x, y, n);
 }
 void gelu_backward(const Slots& s, const float* x, const float* dy, float* dx, std::size_t n) {
   if (s[0] != 0) return simd::GeluTanhBackwardF32(s, x, dy, dx, n);
-  scalar_kernels(Family::gelu).backward_f32(s, x, dy, dx, n);
+  simd::GeluErfBackwardF32(s, x, dy, dx, n);
 }
 
 Kernels assemble(Family f) {

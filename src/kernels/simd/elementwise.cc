@@ -413,6 +413,92 @@ struct GeluTanh {  // x sigma(2u), u = sqrt(2/pi) (x + 0.044715 x^3); erf form s
   }
 };
 
+// erf form: x Phi(x), Phi(x) = erfc(z) / 2 with z = -x / sqrt 2, and its derivative
+// Phi(x) + x phi(x). erfc by W. J. Cody's rational Chebyshev approximations ("Rational
+// Chebyshev approximations for the error function", Math. Comp. 23 (1969) 631-638;
+// coefficients as in netlib specfun CALERF), good to about 1e-17 relative, with
+// y = |z|:
+//   y <= 0.46875:   erfc(z) = 1 - z A(y^2) / B(y^2)
+//   y <= 4:         erfc(y) = e^-y^2 C(y) / D(y)
+//   y > 4:          erfc(y) = e^-y^2 (1/sqrt(pi) - R(1/y^2)) / y, R = P/Q in 1/y^2
+// and erfc(z) = 2 - erfc(y) for z < 0. All three are evaluated and the numerator and
+// denominator selected before one division; the tail's rational in 1/y^2 is multiplied
+// through by y^10 (its coefficients are positive, so no cancellation) to avoid a
+// second division, with y capped at 30 (erfc(30) underflows to 0 in double). e^-y^2
+// comes from Highway's Exp, accurate to a float64 ULP: near the derivative's root
+// (x = -0.7518) Phi and x phi cancel, and the result needs every bit of both. z is
+// rounded once (2^-53); erfc magnifies that by 2y^2, under 2^-44 where the result is
+// a float32 above 0.
+struct GeluErf {
+  static constexpr double kInvSqrt2 = 0.70710678118654752440;
+  static constexpr double kInvSqrtPi = 0.56418958354775628695;
+  static constexpr double kInvSqrt2Pi = 0.39894228040143267794;
+  struct Ratio {
+    V num, den;
+  };
+  // Horner from the highest coefficient, as Cody's loops: lead * t^n + c[0] t^(n-1) + ...
+  template <std::size_t N>
+  static V Horner(V t, double lead, const double (&c)[N]) {
+    V r = Lit(lead);
+    for (double ci : c) r = hn::MulAdd(r, t, Lit(ci));
+    return r;
+  }
+  // erfc(z) and e^-z^2.
+  static V Erfc(V z, V& gauss) {
+    const D d;
+    const V y = hn::Min(hn::Abs(z), Lit(30.0));
+    const V u = hn::Mul(y, y);
+    gauss = hn::Exp(d, hn::Neg(u));
+    // y <= 0.46875: 1 - z A/B = (B - z A) / B
+    static constexpr double a[] = {3.16112374387056560e00, 1.13864154151050156e02, 3.77485237685302021e02,
+                                   3.20937758913846947e03};
+    static constexpr double b[] = {2.36012909523441209e01, 2.44024637934444173e02, 1.28261652607737228e03,
+                                   2.84423683343917062e03};
+    const V na = Horner(u, 1.85777706184603153e-1, a), db = Horner(u, 1.0, b);
+    const Ratio small{hn::NegMulAdd(z, na, db), db};
+    // y <= 4: C(y) / D(y)
+    static constexpr double c[] = {5.64188496988670089e-1, 8.88314979438837594e00, 6.61191906371416295e01,
+                                   2.98635138197400131e02, 8.81952221241769090e02, 1.71204761263407058e03,
+                                   2.05107837782607147e03, 1.23033935479799725e03};
+    static constexpr double dd[] = {1.57449261107098347e01, 1.17693950891312499e02, 5.37181101862009858e02,
+                                    1.62138957456669019e03, 3.29079923573345963e03, 4.36261909014324716e03,
+                                    3.43936767414372164e03, 1.23033935480374942e03};
+    const Ratio middle{Horner(y, 2.15311535474403846e-8, c), Horner(y, 1.0, dd)};
+    // y > 4: with t = 1/u, R = t P(t) / Q(t) where P = p5 t^5 + p0 t^4 + ... + p4 and
+    // Q = t^5 + q0 t^4 + ... + q4. Times u^5: P' = p4 u^5 + p3 u^4 + ... + p0 u + p5 and
+    // Q' = q4 u^5 + ... + q0 u + 1, R = P' / (u Q'), and
+    // (1/sqrt(pi) - R) / y = (u Q' / sqrt(pi) - P') / (y u Q').
+    const V pp = Horner(u, 6.58749161529837803e-4,
+                        {1.60837851487422766e-2, 1.25781726111229246e-1, 3.60344899949804439e-1,
+                         3.05326634961232344e-1, 1.63153871373020978e-2});
+    const V qq = Horner(u, 2.33520497626869185e-3,
+                        {6.05183413124413191e-2, 5.27905102951428412e-1, 1.87295284992346047e00,
+                         2.56852019228982242e00, 1.0});
+    const V uq = hn::Mul(u, qq);
+    const Ratio tail{hn::MulSub(uq, Lit(kInvSqrtPi), pp), hn::Mul(y, uq)};
+    const auto is_small = hn::Le(y, Lit(0.46875)), is_middle = hn::Le(y, Lit(4.0));
+    const V num = hn::IfThenElse(is_small, small.num, hn::IfThenElse(is_middle, middle.num, tail.num));
+    const V den = hn::IfThenElse(is_small, small.den, hn::IfThenElse(is_middle, middle.den, tail.den));
+    const V ratio = hn::Div(num, den);
+    const V erfc_y = hn::Mul(gauss, ratio);  // y > 0.46875
+    const V reflected = hn::IfThenElse(hn::Lt(z, hn::Zero(d)), hn::Sub(Lit(2.0), erfc_y), erfc_y);
+    return hn::IfThenElse(is_small, ratio, reflected);
+  }
+  static V Forward(const Params&, V x) {
+    const D d;
+    V gauss;
+    const V y = hn::Mul(hn::Mul(x, Lit(0.5)), Erfc(hn::Mul(x, Lit(-kInvSqrt2)), gauss));
+    return hn::IfThenElse(hn::IsInf(x), hn::IfThenElse(hn::Gt(x, hn::Zero(d)), x, Lit(-0.0)), y);
+  }
+  static V Derivative(const Params&, V x) {
+    const D d;
+    V gauss;  // e^-z^2 = e^-x^2/2
+    const V cdf = hn::Mul(Erfc(hn::Mul(x, Lit(-kInvSqrt2)), gauss), Lit(0.5));
+    const V y = hn::MulAdd(hn::Mul(x, Lit(kInvSqrt2Pi)), gauss, cdf);
+    return hn::IfThenElse(hn::IsInf(x), hn::IfThenElse(hn::Gt(x, hn::Zero(d)), Lit(1.0), Lit(-0.0)), y);
+  }
+};
+
 struct Tanh {
   static V Forward(const Params&, V x) {
     return TanhSimd(x);

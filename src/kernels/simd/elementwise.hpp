@@ -1,6 +1,6 @@
 // The SIMD float32 kernels (elementwise.cc), dispatched at run time to the best
-// instruction set of the machine. Every family has one, except gelu's erf form and
-// rrelu's training mode (dispatch.cpp picks per call); float64 calls use the scalar
+// instruction set of the machine. Every family has one, except rrelu's training mode
+// (dispatch.cpp picks per call; gelu has one per form); float64 calls use the scalar
 // kernels.
 #pragma once
 
@@ -24,6 +24,7 @@
   X(Softplus)                  \
   X(Mish)                      \
   X(GeluTanh)                  \
+  X(GeluErf)                   \
   X(Tanh)                      \
   X(Softsign)                  \
   X(TanhShrink)                \
