@@ -278,20 +278,23 @@ const RowKernels& row_kernels() {
 // place, and copied back. The same kernel on the same row gives the same bits, so every
 // axis agrees with the last one. A block is about 256 KB (it stays in L2), but at least
 // 16 rows, so that a batch whose rows are adjacent in memory reads whole cache lines.
+// The block's rows are a cache line more than n apart: at a pitch of a power of two
+// (rows of 1024 floats) the column writes would all fall into one L1 set.
 void softmax_strided_f32(const SoftmaxParams& p, std::size_t n, std::size_t count, Lane<const float> x,
                          Lane<float> y) {
-  constexpr std::size_t kBlockFloats = std::size_t{1} << 16, kMinBlockRows = 16;
+  constexpr std::size_t kBlockFloats = std::size_t{1} << 16, kMinBlockRows = 16, kPad = 16;
   const std::size_t block_rows = std::min(count, std::max(kMinBlockRows, kBlockFloats / n));
+  const std::size_t pitch = n + kPad;
   thread_local std::vector<float> block;
-  block.resize(block_rows * n);
+  block.resize(block_rows * pitch);
   for (std::size_t r0 = 0; r0 < count; r0 += block_rows) {
     const std::size_t rows = std::min(block_rows, count - r0);
     // j outer: with adjacent rows (rs = 1) each step reads one contiguous run.
     for (std::size_t j = 0; j < n; ++j)
-      for (std::size_t r = 0; r < rows; ++r) block[r * n + j] = x(r0 + r, j);
-    for (std::size_t r = 0; r < rows; ++r) row_kernels().softmax_f32(p, &block[r * n], &block[r * n], n);
+      for (std::size_t r = 0; r < rows; ++r) block[r * pitch + j] = x(r0 + r, j);
+    for (std::size_t r = 0; r < rows; ++r) row_kernels().softmax_f32(p, &block[r * pitch], &block[r * pitch], n);
     for (std::size_t j = 0; j < n; ++j)
-      for (std::size_t r = 0; r < rows; ++r) y(r0 + r, j) = block[r * n + j];
+      for (std::size_t r = 0; r < rows; ++r) y(r0 + r, j) = block[r * pitch + j];
   }
 }
 
