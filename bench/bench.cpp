@@ -6,8 +6,10 @@
 // Benchmark names: DIR/FUNCTION/IMPL/tT/N, e.g. fwd/gelu/onednn/t1/1048576, with
 // FUNCTION an activ spec (the definition every implementation in the row computes),
 // IMPL one of activ, onednn, libtorch, xnnpack, and the copies as
-// fwd/memcpy/copy/t1/N and bwd/copy3/copy/t1/N. bench/run_bench.py turns the JSON
-// output into docs/results/performance.json and docs/performance.md.
+// fwd/memcpy/copy/t1/N and bwd/copy3/copy/t1/N. Softmax and log_softmax along an axis
+// are softmax/FUNCTION/ROW/AXIS/IMPL/t1/N (see register_softmax_size; --softmax-sizes
+// picks their N, --sizes the elementwise N, either may be empty). bench/run_bench.py
+// turns the JSON output into docs/results/performance.json and docs/performance.md.
 //
 // With --accuracy=FILE (peer build only) it instead sweeps every --stride-th float32
 // bit pattern through each implementation and writes the max ULP error of each against
@@ -369,7 +371,136 @@ void add_xnnpack_all() {
 }
 #endif
 
-void register_all(const std::vector<std::size_t>& sizes) {
+// ---- softmax along an axis (issue 5) ------------------------------------------------------
+// Names: softmax/FUNCTION/ROW/AXIS/IMPL/t1/N, FUNCTION softmax or log_softmax over rows
+// of ROW elements of an N-element float32 tensor: AXIS "last" is shape (N/ROW, ROW)
+// along axis 1 (contiguous rows), "first" is shape (ROW, N/ROW) along axis 0 (each row
+// strided by N/ROW). One thread; memcpy of the same bytes is fwd/memcpy/copy/t1/N.
+struct SoftmaxCase {
+  std::string function;  // softmax | log_softmax
+  std::size_t row = 0;
+  bool last = true;
+  // The tensor's two dims and the softmax axis.
+  std::int64_t dim0(std::size_t n) const { return static_cast<std::int64_t>(last ? n / row : row); }
+  std::int64_t dim1(std::size_t n) const { return static_cast<std::int64_t>(last ? row : n / row); }
+  int axis() const { return last ? 1 : 0; }
+};
+
+struct SoftmaxImpl {
+  std::string impl;
+  bool log_softmax = true;  // offers log_softmax too
+  bool first_axis = true;   // offers axis 0 (XNNPACK's softmax is over contiguous rows only)
+  std::function<Pass(Buffers&, const SoftmaxCase&)> prepare;
+};
+
+std::vector<SoftmaxImpl>& softmax_registry() {
+  static std::vector<SoftmaxImpl> r;
+  return r;
+}
+
+void add_softmax_activ() {
+  softmax_registry().push_back({"activ", true, true, [](Buffers& b, const SoftmaxCase& c) {
+    const activ::Activation a = activ::parse(c.function + "(axis=" + std::to_string(c.axis()) + ")");
+    const activ::Shape shape = {static_cast<std::size_t>(c.dim0(b.n)), static_cast<std::size_t>(c.dim1(b.n))};
+    return Pass([a, shape](Buffers& bb) {
+      a.forward(activ::ConstTensorView<float>(bb.x.data(), shape), activ::TensorView<float>(bb.y.data(), shape));
+    });
+  }});
+}
+
+#if ACTIV_BENCH_ONEDNN
+void add_softmax_onednn() {
+  softmax_registry().push_back({"onednn", true, true, [](Buffers& b, const SoftmaxCase& c) {
+    Dnnl& d = dnnl_ctx();
+    const dnnl::memory::desc md({c.dim0(b.n), c.dim1(b.n)}, dnnl::memory::data_type::f32, dnnl::memory::format_tag::ab);
+    const auto alg = c.function == "log_softmax" ? dnnl::algorithm::softmax_log : dnnl::algorithm::softmax_accurate;
+    const dnnl::softmax_v2_forward::primitive_desc pd(
+        dnnl::softmax_v2_forward::desc(dnnl::prop_kind::forward_inference, alg, md, md, c.axis()), d.engine);
+    auto prim = std::make_shared<dnnl::softmax_v2_forward>(pd);
+    auto src = std::make_shared<dnnl::memory>(md, d.engine, b.x.data());
+    auto dst = std::make_shared<dnnl::memory>(md, d.engine, b.y.data());
+    return Pass([=, &d](Buffers&) {
+      prim->execute(d.stream, {{DNNL_ARG_SRC, *src}, {DNNL_ARG_DST, *dst}});
+      d.stream.wait();
+    });
+  }});
+}
+#endif
+
+#if ACTIV_BENCH_LIBTORCH
+void add_softmax_libtorch() {
+  // at::_softmax_out / _log_softmax_out: what torch.softmax(x, dim) runs on a float tensor.
+  softmax_registry().push_back({"libtorch", true, true, [](Buffers& b, const SoftmaxCase& c) {
+    const auto opts = at::TensorOptions().dtype(at::kFloat);
+    auto x = std::make_shared<at::Tensor>(at::from_blob(b.x.data(), {c.dim0(b.n), c.dim1(b.n)}, opts));
+    auto y = std::make_shared<at::Tensor>(at::from_blob(b.y.data(), {c.dim0(b.n), c.dim1(b.n)}, opts));
+    const bool log = c.function == "log_softmax";
+    const int axis = c.axis();
+    return Pass([=](Buffers&) {
+      if (log) at::_log_softmax_out(*y, *x, axis, false);
+      else at::_softmax_out(*y, *x, axis, false);
+    });
+  }});
+}
+#endif
+
+#if ACTIV_BENCH_XNNPACK
+void add_softmax_xnnpack() {
+  softmax_registry().push_back({"xnnpack", false, false, [](Buffers& b, const SoftmaxCase& c) {
+    xnn_operator_t op = nullptr;
+    if (xnn_initialize(nullptr) != xnn_status_success || xnn_create_softmax_nc_f32(c.row, c.row, c.row, 0, &op) != xnn_status_success)
+      throw std::runtime_error("xnnpack: softmax create failed");
+    std::shared_ptr<xnn_operator> owner(op, xnn_delete_operator);
+    if (xnn_setup_softmax_nc_f32(op, b.n / c.row, b.x.data(), b.y.data(), nullptr) != xnn_status_success)
+      throw std::runtime_error("xnnpack: softmax setup failed");
+    return Pass([owner](Buffers&) { xnn_run_operator(owner.get(), nullptr); });
+  }});
+}
+#endif
+
+void register_softmax_impls() {
+  add_softmax_activ();
+#if ACTIV_BENCH_ONEDNN
+  add_softmax_onednn();
+#endif
+#if ACTIV_BENCH_LIBTORCH
+  add_softmax_libtorch();
+#endif
+#if ACTIV_BENCH_XNNPACK
+  add_softmax_xnnpack();
+#endif
+}
+
+// Row lengths 8 to 2^16 at both axes, for the sizes that hold at least one row.
+void register_softmax_size(std::size_t n) {
+  const std::string ns = std::to_string(n);
+  for (const std::size_t row : {std::size_t{8}, std::size_t{64}, std::size_t{1024}, std::size_t{1} << 16}) {
+    if (row > n) continue;
+    for (const bool last : {true, false}) {
+      for (const char* function : {"softmax", "log_softmax"}) {
+        const SoftmaxCase c{function, row, last};
+        for (const SoftmaxImpl& im : softmax_registry()) {
+          if ((!last && !im.first_axis) || (c.function == "log_softmax" && !im.log_softmax)) continue;
+          const std::string name = "softmax/" + c.function + "/" + std::to_string(row) + "/" + (last ? "last" : "first") +
+                                   "/" + im.impl + "/t1/" + ns;
+          benchmark::RegisterBenchmark(name.c_str(), [im, c, n](benchmark::State& st) {
+            Buffers& b = buffers(n);
+            set_threads(1);
+            const Pass pass = im.prepare(b, c);
+            pass(b);  // warm: first touch, lazy initialisation, JIT (oneDNN)
+            for (auto _ : st) {
+              pass(b);
+              benchmark::ClobberMemory();
+            }
+          })->UseRealTime();
+        }
+      }
+    }
+  }
+}
+
+// Elementwise functions at `sizes`, softmax rows at `softmax_sizes`; either may be empty.
+void register_all(const std::vector<std::size_t>& sizes, const std::vector<std::size_t>& softmax_sizes) {
   for (const std::string& spec : activ_specs()) add_activ(spec);
 #if ACTIV_BENCH_ONEDNN
   add_onednn_all();
@@ -389,8 +520,14 @@ void register_all(const std::vector<std::size_t>& sizes) {
                      [&](const Impl& o) { return o.impl == "activ" && o.function == im.function; }))
       extra.push_back(im.function);
   for (const std::string& spec : extra) add_activ(spec);
+  register_softmax_impls();
   // Size by size, so each size's buffers are allocated once; copies first in each size.
-  for (const std::size_t n : sizes) {
+  std::vector<std::size_t> all = sizes;
+  all.insert(all.end(), softmax_sizes.begin(), softmax_sizes.end());
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  for (const std::size_t n : all) {
+    const bool elementwise = std::find(sizes.begin(), sizes.end(), n) != sizes.end();
     const std::string ns = std::to_string(n);
     benchmark::RegisterBenchmark(("fwd/memcpy/copy/t1/" + ns).c_str(), [n](benchmark::State& st) {
       Buffers& b = buffers(n);
@@ -400,6 +537,8 @@ void register_all(const std::vector<std::size_t>& sizes) {
       }
       st.SetBytesProcessed(static_cast<int64_t>(st.iterations() * n * 2 * sizeof(float)));
     })->UseRealTime();
+    if (std::find(softmax_sizes.begin(), softmax_sizes.end(), n) != softmax_sizes.end()) register_softmax_size(n);
+    if (!elementwise) continue;
     benchmark::RegisterBenchmark(("bwd/copy3/copy/t1/" + ns).c_str(), [n](benchmark::State& st) {
       Buffers& b = buffers(n);
       for (auto _ : st) {
@@ -495,23 +634,32 @@ int run_accuracy(const std::string& path, std::uint64_t stride) {
   return std::fclose(out) == 0 ? 0 : 2;
 }
 
+// "12,16" -> {2^12, 2^16}.
+std::vector<std::size_t> parse_sizes(const std::string& list) {
+  std::vector<std::size_t> sizes;
+  for (std::size_t p = 0; p < list.size();) {
+    const std::size_t q = std::min(list.find(',', p), list.size());
+    sizes.push_back(std::size_t{1} << std::stoi(list.substr(p, q - p)));
+    p = q + 1;
+  }
+  return sizes;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::vector<std::size_t> sizes = {std::size_t{1} << 12, std::size_t{1} << 16, std::size_t{1} << 20,
                                     std::size_t{1} << 26};
+  std::vector<std::size_t> softmax_sizes = {std::size_t{1} << 20, std::size_t{1} << 26};
   std::string accuracy;
   std::uint64_t stride = 4097;
   std::vector<char*> rest = {argv[0]};
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a.rfind("--sizes=", 0) == 0) {  // e.g. --sizes=12,16 (powers of two)
-      sizes.clear();
-      for (std::size_t p = 8; p < a.size();) {
-        const std::size_t q = std::min(a.find(',', p), a.size());
-        sizes.push_back(std::size_t{1} << std::stoi(a.substr(p, q - p)));
-        p = q + 1;
-      }
+    if (a.rfind("--sizes=", 0) == 0) {  // e.g. --sizes=12,16 (powers of two); empty: none
+      sizes = parse_sizes(a.substr(8));
+    } else if (a.rfind("--softmax-sizes=", 0) == 0) {  // e.g. --softmax-sizes=20,26; empty: none
+      softmax_sizes = parse_sizes(a.substr(16));
     } else if (a.rfind("--accuracy=", 0) == 0) {
       accuracy = a.substr(11);
     } else if (a.rfind("--stride=", 0) == 0) {
@@ -521,10 +669,10 @@ int main(int argc, char** argv) {
     }
   }
   if (!accuracy.empty()) {
-    register_all({});
+    register_all({}, {});
     return run_accuracy(accuracy, stride);
   }
-  register_all(sizes);
+  register_all(sizes, softmax_sizes);
   int rc = static_cast<int>(rest.size());
   benchmark::Initialize(&rc, rest.data());
   if (benchmark::ReportUnrecognizedArguments(rc, rest.data())) return 2;

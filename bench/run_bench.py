@@ -5,12 +5,14 @@ docs/performance.md. `make bench` calls it after building; by hand:
     python3 bench/run_bench.py --bin build/bench/bench/activ_bench_peers
     python3 bench/run_bench.py --bin ... --sizes 12,16 --min-time 0.05     # quicker
     python3 bench/run_bench.py --from-json raw.json --accuracy-json acc.json  # re-render only
+    python3 bench/run_bench.py --only softmax   # softmax rows only, merged into the saved JSON
 
 Every number is the median of --repetitions runs of Google Benchmark, all in one process
 (so activ, the peers, memcpy and the three-stream copy see the same machine state).
 ratio = ns/element of the implementation / ns/element of the copy of the same bytes
 measured in the same run: memcpy (read x, write y) for forward, the three-stream copy
-(read x, read dy, write dx) for backward.
+(read x, read dy, write dx) for backward. Softmax along an axis (the "softmax" key of the
+JSON) is compared with memcpy of the same bytes, one thread.
 """
 import argparse
 import datetime
@@ -57,10 +59,11 @@ def pkg_version(p):
     return sh(f"dpkg-query -W -f='${{Version}}' {p} 2>/dev/null") or "not installed"
 
 
-def run_bench(binary, sizes, min_time, reps):
+def run_bench(binary, sizes, softmax_sizes, min_time, reps):
     fd, raw = tempfile.mkstemp(suffix=".json")
     os.close(fd)
-    cmd = [binary, f"--sizes={sizes}", f"--benchmark_min_time={min_time}", f"--benchmark_repetitions={reps}",
+    cmd = [binary, f"--sizes={sizes}", f"--softmax-sizes={softmax_sizes}", f"--benchmark_min_time={min_time}",
+           f"--benchmark_repetitions={reps}",
            "--benchmark_report_aggregates_only=true", "--benchmark_out_format=json", f"--benchmark_out={raw}"]
     print("run_bench: " + " ".join(cmd), file=sys.stderr, flush=True)
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
@@ -94,6 +97,55 @@ def parse(raw):
         unit = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}[b.get("time_unit", "ns")]
         out[(d, fn, impl, t, n)] = b["real_time"] * unit / n
     return out
+
+
+SOFTMAX_NAME = re.compile(r"^softmax/(\w+)/(\d+)/(last|first)/(\w+)/t(\d+)/(\d+)(?:/real_time)?_median$")
+
+
+def medians(raw, pattern):
+    """(match, real ns per element, CPU ns per element) of the median of each benchmark
+    whose name matches."""
+    for b in raw["benchmarks"]:
+        m = pattern.match(b["name"])
+        if m and b.get("aggregate_name") == "median":
+            unit = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}[b.get("time_unit", "ns")]
+            n = int(m.groups()[-1])
+            yield m, b["real_time"] * unit / n, b["cpu_time"] * unit / n
+
+
+def build_softmax(raw, args):
+    """The softmax rows of a run: results[function][N][row][axis][impl/tT], with the
+    ratio to that run's memcpy of the same N; None when the run had none."""
+    memcpy = {k[4]: v for k, v in parse(raw).items() if k[:3] == ("fwd", "memcpy", "copy")}
+    memcpy_cpu = {int(m[5]): c for m, _, c in medians(raw, NAME) if m[2] == "memcpy"}
+    results = {}
+    # CPU time beside the wall time: on a shared machine whose load exceeds its cores,
+    # wall time also counts the time the benchmark waited for a core.
+    for m, v, c in medians(raw, SOFTMAX_NAME):
+        fn, row, axis, impl, t, n = m[1], m[2], m[3], m[4], m[5], int(m[6])
+        e = results.setdefault(fn, {}).setdefault(str(n), {}).setdefault(row, {}).setdefault(axis, {})
+        e[f"{impl}/t{t}"] = {"ns_per_element": round(v, 5), "ratio_to_memcpy": round(v / memcpy[n], 3),
+                             "cpu_ns_per_element": round(c, 5), "cpu_ratio_to_memcpy": round(c / memcpy_cpu[n], 3)}
+    if not results:
+        return None
+    ctx = raw.get("context", {})
+    meta = {
+        "date": ctx.get("date") or datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpu": cpu_model(),
+        "cpu_flags": cpu_flags(),
+        "cores": os.cpu_count(),
+        "load_before": [round(x, 2) for x in ctx.get("load_avg", [])] or args.load_before,
+        "load_after": args.load_after,
+        "compiler": sh("c++ --version | head -1"),
+        "commit": args.commit or sh(f"git -C {ROOT} describe --always --dirty"),
+        "benchmark": {"min_time_s": args.min_time, "repetitions": args.repetitions, "statistic": "median"},
+    }
+    return {"about": "softmax / log_softmax over rows of ROW float32 elements of an N-element tensor, one thread: "
+                     "axis 'last' is shape (N/ROW, ROW) along axis 1, 'first' is shape (ROW, N/ROW) along axis 0. "
+                     "ns per element (median) and ratio to memcpy of the same N bytes in the same run.",
+            "meta": meta, "memcpy_ns_per_element": {str(n): round(v, 5) for n, v in sorted(memcpy.items())},
+            "memcpy_cpu_ns_per_element": {str(n): round(v, 5) for n, v in sorted(memcpy_cpu.items())},
+            "results": results}
 
 
 def build(raw, acc, args, supplement=None):
@@ -146,7 +198,7 @@ def build(raw, acc, args, supplement=None):
     return {"about": "ns per element (median) and ratio to a copy of the same bytes in the same run; "
                      "fwd: memcpy x -> y; bwd: three-stream copy (read x, read dy, write dx). Written by "
                      "bench/run_bench.py.", "meta": meta, "sizes": sizes, "copy_ns_per_element": copies,
-            "functions": functions, "accuracy": accuracy}
+            "functions": functions, "accuracy": accuracy, "softmax": build_softmax(raw, args)}
 
 
 def fmt_cell(e):
@@ -165,6 +217,67 @@ def fmt_ulp(a):
     if a["nan_mismatches"] or a["inf_mismatches"]:
         s += f", {a['nan_mismatches']} NaN / {a['inf_mismatches']} inf mism."
     return s
+
+
+def softmax_markdown(sm):
+    m = sm["meta"]
+    res = sm["results"]
+    L = ["## Softmax along an axis (issue 5), 1 thread\n"]
+    L.append(f"Measured {m['date']} on {m['cpu']} ({m['cores']} cores; {', '.join(m['cpu_flags'])}), commit "
+             f"{m['commit']}, load average (1/5/15 min) {m['load_before']} at the start and {m['load_after']} at the "
+             f"end; median of {m['benchmark']['repetitions']} repetitions. Cells are **ns per element (ratio to memcpy "
+             "of the same bytes in the same run)**, wall time and then CPU time (the machine is shared: when its "
+             "load exceeds its cores, wall time includes waiting for a core; CPU time does not); rows of ROW float32 "
+             "elements, x uniform in [-10, 10]; axis "
+             "\"last\" is shape (N/ROW, ROW) along axis 1, \"first\" is (ROW, N/ROW) along axis 0. Peers: oneDNN "
+             "softmax_v2 (softmax_accurate / softmax_log, forward_inference), libtorch at::_softmax_out / "
+             "_log_softmax_out, XNNPACK softmax_nc_f32 (contiguous rows only, no log_softmax).\n")
+    L.append("| memcpy ns/element | " + " | ".join(f"N = 2^{int(n).bit_length() - 1}" for n in sm["memcpy_ns_per_element"])
+             + " |")
+    L.append("|---|" + "---|" * len(sm["memcpy_ns_per_element"]))
+    L.append("| memcpy | " + " | ".join(f"{v:.3f}" for v in sm["memcpy_ns_per_element"].values()) + " |\n")
+    # The goals: last axis within 1.5x of memcpy, any other axis within 2x of the last.
+    L.append("Goals at rows of 1024, 1 thread: last axis within 1.5x of memcpy; the first axis within 2x of the "
+             "last axis. Misses in bold.\n")
+    L.append("| function | N | last axis / memcpy (wall) | first axis / last axis (wall) | last / memcpy (CPU) | "
+             "first / last (CPU) |")
+    L.append("|---|---|---|---|---|---|")
+    for fn in res:
+        for n in sorted(res[fn], key=int):
+            r = res[fn][n].get("1024", {})
+            a, b = r.get("last", {}).get("activ/t1"), r.get("first", {}).get("activ/t1")
+            if not a:
+                continue
+            c1 = f"{a['ratio_to_memcpy']:.2f}"
+            c1 = c1 if a["ratio_to_memcpy"] <= 1.5 else f"**{c1}**"
+            c3 = f"{a['cpu_ratio_to_memcpy']:.2f}"
+            c3 = c3 if a["cpu_ratio_to_memcpy"] <= 1.5 else f"**{c3}**"
+            c2 = c4 = "–"
+            if b:
+                q = b["ns_per_element"] / a["ns_per_element"]
+                c2 = f"{q:.2f}" if q <= 2 else f"**{q:.2f}**"
+                q = b["cpu_ns_per_element"] / a["cpu_ns_per_element"]
+                c4 = f"{q:.2f}" if q <= 2 else f"**{q:.2f}**"
+            L.append(f"| `{fn}` | 2^{int(n).bit_length() - 1} | {c1} | {c2} | {c3} | {c4} |")
+    L.append("")
+    L.append("| function | N | row | axis | activ | oneDNN | libtorch | XNNPACK | fastest peer / activ |")
+    L.append("|---|---|---|---|---|---|---|---|---|")
+    for fn in res:
+        for n in sorted(res[fn], key=int):
+            for row in sorted(res[fn][n], key=int):
+                for axis in ("last", "first"):
+                    cells = res[fn][n][row].get(axis)
+                    if not cells:
+                        continue
+                    got = [cells.get(f"{i}/t1") for i in ["activ"] + PEERS]
+                    peers = [c["ns_per_element"] for c in got[1:] if c]
+                    speed = f"{min(peers) / got[0]['ns_per_element']:.2f}" if got[0] and peers else "–"
+                    cell = lambda e: "–" if not e else (f"{e['ns_per_element']:.3f} ({e['ratio_to_memcpy']:.2f}x); "
+                                                        f"CPU {e['cpu_ns_per_element']:.3f} ({e['cpu_ratio_to_memcpy']:.2f}x)")
+                    L.append(f"| `{fn}` | 2^{int(n).bit_length() - 1} | {row} | {axis} | "
+                             + " | ".join(cell(c) for c in got) + f" | {speed} |")
+    L.append("")
+    return L
 
 
 def markdown(doc):
@@ -266,6 +379,9 @@ def markdown(doc):
         L.append(f"| `{fn}` | " + " | ".join(cells) + " |")
     L.append("")
 
+    if doc.get("softmax"):
+        L.extend(softmax_markdown(doc["softmax"]))
+
     acc = doc["accuracy"]
     if acc:
         L.append(f"## Accuracy of the peers\n")
@@ -291,6 +407,10 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bin", default=os.path.join(ROOT, "build", "bench", "bench", "activ_bench_peers"))
     ap.add_argument("--sizes", default="12,16,20,26")
+    ap.add_argument("--softmax-sizes", default="20,26", help="tensor sizes (powers of two) of the softmax rows")
+    ap.add_argument("--only", choices=["softmax"],
+                    help="run only the softmax rows and merge them into the saved docs/results/performance.json "
+                         "(the elementwise numbers and the peers' accuracy stay as they are)")
     ap.add_argument("--min-time", type=float, default=0.1)
     ap.add_argument("--repetitions", type=int, default=3)
     ap.add_argument("--accuracy-stride", type=int, default=4097)
@@ -305,6 +425,8 @@ def main():
     args = ap.parse_args()
     args.load_before = [round(x, 2) for x in os.getloadavg()]
 
+    if args.only == "softmax":
+        return softmax_only(args)
     if args.accuracy_json:
         with open(args.accuracy_json) as f:
             acc = json.load(f)
@@ -316,7 +438,7 @@ def main():
         with open(args.from_json) as f:
             raw = json.load(f)
     else:
-        raw = run_bench(args.bin, args.sizes, args.min_time, args.repetitions)
+        raw = run_bench(args.bin, args.sizes, args.softmax_sizes, args.min_time, args.repetitions)
     if args.save_raw:
         with open(args.save_raw, "w") as f:
             json.dump(raw, f)
@@ -326,6 +448,28 @@ def main():
             supplement = json.load(f)
     args.load_after = args.load_after_saved if args.from_json else [round(x, 2) for x in os.getloadavg()]
     doc = build(raw, acc, args, supplement)
+    return write(doc, args)
+
+
+def softmax_only(args):
+    """Softmax rows alone, merged into the saved JSON; the markdown is rendered again
+    from the merged document."""
+    if args.from_json:
+        with open(args.from_json) as f:
+            raw = json.load(f)
+    else:
+        raw = run_bench(args.bin, "", args.softmax_sizes, args.min_time, args.repetitions)
+    if args.save_raw:
+        with open(args.save_raw, "w") as f:
+            json.dump(raw, f)
+    args.load_after = args.load_after_saved if args.from_json else [round(x, 2) for x in os.getloadavg()]
+    with open(OUT_JSON) as f:
+        doc = json.load(f)
+    doc["softmax"] = build_softmax(raw, args)
+    return write(doc, args)
+
+
+def write(doc, args):
     md = markdown(doc)
     if args.no_write:
         print(md)

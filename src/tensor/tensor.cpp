@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "catalog/entry.hpp"
+#include "kernels/simd/softmax.hpp"
 #include "tensor/rows.hpp"
 
 namespace activ {
@@ -263,17 +264,45 @@ SoftmaxParams softmax_params(AxisFamily f, const Slots& s) {
 }
 
 // The SIMD seam: contiguous, unmasked float rows of the softmax family go through
-// these; a vectorised body can replace them without touching the walk.
+// these; rows the vectorised kernel declines (NaN, +inf, all -inf) take the scalar
+// reference, so those edge cases behave exactly as in rows.hpp.
 struct RowKernels {
   void (*softmax_f32)(const SoftmaxParams&, const float* x, float* y, std::size_t n);
 };
 void softmax_row_f32(const SoftmaxParams& p, const float* x, float* y, std::size_t n) {
+  const double inv_temperature = 1.0 / static_cast<double>(p.temperature);
+  if (detail::simd::SoftmaxRowF32(x, y, n, static_cast<float>(p.sign), inv_temperature, p.log)) return;
   thread_local std::vector<detail::tensor::RowStats<double>> st;
   detail::tensor::softmax_rows<float>(p, n, 1, Lane<const float>{x, 0, 1}, Lane<float>{y, 0, 1}, {}, st);
 }
 const RowKernels& row_kernels() {
   static const RowKernels k{softmax_row_f32};
   return k;
+}
+
+// A batch of strided rows (another axis than the last, or a strided last axis): copied
+// a block of rows at a time into a contiguous buffer, where the row kernel runs in
+// place, and copied back. The same kernel on the same row gives the same bits, so every
+// axis agrees with the last one. A block is about 256 KB (it stays in L2), but at least
+// 16 rows, so that a batch whose rows are adjacent in memory reads whole cache lines.
+// The block's rows are a cache line more than n apart: at a pitch of a power of two
+// (rows of 1024 floats) the column writes would all fall into one L1 set.
+void softmax_strided_f32(const SoftmaxParams& p, std::size_t n, std::size_t count, Lane<const float> x,
+                         Lane<float> y) {
+  constexpr std::size_t kBlockFloats = std::size_t{1} << 16, kMinBlockRows = 16, kPad = 16;
+  const std::size_t block_rows = std::min(count, std::max(kMinBlockRows, kBlockFloats / n));
+  const std::size_t pitch = n + kPad;
+  thread_local std::vector<float> block;
+  block.resize(block_rows * pitch);
+  for (std::size_t r0 = 0; r0 < count; r0 += block_rows) {
+    const std::size_t rows = std::min(block_rows, count - r0);
+    // j outer: with adjacent rows (rs = 1) each step reads one contiguous run.
+    for (std::size_t j = 0; j < n; ++j)
+      for (std::size_t r = 0; r < rows; ++r) block[r * pitch + j] = x(r0 + r, j);
+    for (std::size_t r = 0; r < rows; ++r) row_kernels().softmax_f32(p, &block[r * pitch], &block[r * pitch], n);
+    for (std::size_t j = 0; j < n; ++j)
+      for (std::size_t r = 0; r < rows; ++r) y(r0 + r, j) = block[r * pitch + j];
+  }
 }
 
 enum class Mode { forward, backward_x, backward_y };
@@ -430,6 +459,7 @@ void run_axis(const Activation& a, Mode mode, const std::string& what, ConstTens
       if (mode == Mode::forward) {
         if constexpr (std::is_same_v<T, float>) {
           if (use_seam && count == 1 && x.es == 1 && y.es == 1) return row_kernels().softmax_f32(sp, x.p, y.p, n);
+          if (use_seam) return softmax_strided_f32(sp, n, count, x, y);
         }
         detail::tensor::softmax_rows<T>(sp, n, count, x, y, m, st);
       } else if (mode == Mode::backward_x) {
