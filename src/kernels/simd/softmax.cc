@@ -3,14 +3,14 @@
 // first reads memory when the row is new: the row (and the float64 scratch beside it)
 // then sits in cache for the other two.
 //   1. m = max of z = sign*x in float lanes (exact), noting NaN.
-//   2. d = (z - m)/T and e = exp(d) in float64 lanes (within 2^-46, ExpNonPositive),
+//   2. d = (z - m)/T and e = exp(d) in float64 lanes (within 2^-41, exp-inl.h),
 //      and their sum; log_softmax keeps t = the sum over d < 0 plus the ties of the
 //      max beyond the first apart, as the scalar reference (rows.hpp) does, so that
 //      log1p(t) has no cancellation. e (softmax) or d (log_softmax) goes to the
 //      float64 scratch.
 //   3. y = e * (1/sum), or d - log1p(t), in float64, rounded once to float32.
-// The float64 error (below 2^-45 relative) is far below float32's half ULP (2^-24
-// relative at worst), so results stay within 0.5 + 2^-20 ULP of the exact value. Lane layout depends only on
+// The float64 error (below 2^-40 relative) is far below float32's half ULP (2^-24
+// relative at worst), so results stay within 0.5 + 2^-16 ULP of the exact value. Lane layout depends only on
 // n, so equal rows give equal bits wherever they lie (the strided axes rely on that).
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "kernels/simd/softmax.cc"
@@ -24,6 +24,7 @@
 #include <limits>
 #include <vector>
 
+#include "kernels/simd/math64-inl.h"
 #include "kernels/simd/softmax.hpp"
 
 HWY_BEFORE_NAMESPACE();
@@ -71,28 +72,6 @@ HWY_INLINE RowMax MaxOfRow(const float* x, std::size_t n, float sign) {
   return r;
 }
 
-// e^x for x <= 0 within 2^-46 relative: x = k ln2 + r with |r| <= ln2/2, e^r by its
-// Taylor series to r^11 (the rest is below r^12/12! e^|r| < 2^-46.5), times 2^k through
-// the exponent bits. x is first raised to -708: below, e^x < 2^-1021, which no float32
-// result next to a row sum >= 1 can see (and 2^k stays a normal number). Half the
-// operations of Highway's full-range Exp, whose last float64 digits the float32
-// rounding would discard anyway.
-HWY_INLINE V ExpNonPositive(V x) {
-  const D d;
-  const hn::RebindToSigned<D> di;
-  x = hn::Max(x, hn::Set(d, -708.0));
-  const V shifter = hn::Set(d, 0x1.8p52);  // t = shifter + k: k in the low bits of t
-  const V t = hn::MulAdd(x, hn::Set(d, 1.4426950408889634074), shifter);
-  const V k = hn::Sub(t, shifter);
-  V r = hn::NegMulAdd(k, hn::Set(d, 0x1.62e42fefa39efp-1), x);  // ln2 = hi + lo
-  r = hn::NegMulAdd(k, hn::Set(d, 0x1.abc9e3b39803fp-56), r);
-  V p = hn::Set(d, 1.0 / 39916800);
-  for (const double c : {1.0 / 3628800, 1.0 / 362880, 1.0 / 40320, 1.0 / 5040, 1.0 / 720, 1.0 / 120, 1.0 / 24,
-                         1.0 / 6, 0.5, 1.0, 1.0})
-    p = hn::MulAdd(p, r, hn::Set(d, c));
-  return hn::BitCast(d, hn::Add(hn::BitCast(di, p), hn::ShiftLeft<52>(hn::BitCast(di, t))));
-}
-
 // Pass 2 on one vector of float lanes. softmax: stores e and adds it to `sum`.
 // log_softmax: stores d, adds e to `sum` where d < 0 and counts the maxima (d = 0) in
 // `maxima`, so that t = sum + maxima - 1 keeps its digits when it is tiny.
@@ -101,7 +80,7 @@ HWY_INLINE void ExpLanes(hn::Vec<DF> xf, double* out, V m, V inv_t, V sign, V& s
   const D d;
   const V z = hn::Mul(hn::PromoteTo(d, xf), sign);
   const V dz = hn::Mul(hn::Sub(z, m), inv_t);  // <= 0; -inf for z = -inf
-  const V e = ExpNonPositive(dz);
+  const V e = math64::Exp(dz);
   if constexpr (kLog) {
     const auto below = hn::Lt(dz, hn::Zero(d));
     sum = hn::Add(sum, hn::IfThenElseZero(below, e));
