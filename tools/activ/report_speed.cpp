@@ -135,6 +135,50 @@ std::string peer_accuracy_table(const Json& accuracy) {
          "</tbody></table></div>";
 }
 
+// performance.json's "softmax": results {FUNCTION: {N: {ROW: {last|first: {"LIB/t1": {...}}}}}},
+// CPU-time numbers preferred where the run recorded them (wall time on a loaded
+// machine is mostly waiting).
+std::string softmax_table(const Json& softmax) {
+  const Json* results = member(softmax, "results");
+  if (results == nullptr || !results->is_object()) return "";
+  std::string rows;
+  for (const auto& [function, by_n] : results->items()) {
+    for (const auto& [n, by_row] : by_n.items()) {
+      for (const auto& [row, by_axis] : by_row.items()) {
+        for (const auto& [axis, libs] : by_axis.items()) {
+          const auto ns_of = [](const Json& cell) {
+            const double cpu = number(&cell, "cpu_ns_per_element");
+            return std::isnan(cpu) ? number(&cell, "ns_per_element") : cpu;
+          };
+          const Json* activ_cell = member(libs, "activ/t1");
+          const double ns = activ_cell ? ns_of(*activ_cell) : std::numeric_limits<double>::quiet_NaN();
+          double ratio = activ_cell ? number(activ_cell, "cpu_ratio_to_memcpy") : std::numeric_limits<double>::quiet_NaN();
+          if (std::isnan(ratio) && activ_cell) ratio = number(activ_cell, "ratio_to_memcpy");
+          std::string peer;
+          double peer_ns = std::numeric_limits<double>::quiet_NaN();
+          for (const auto& [lib, cell] : libs.items()) {
+            if (lib.rfind("activ/", 0) == 0) continue;
+            const double v = ns_of(cell);
+            if (!std::isnan(v) && !(v >= peer_ns)) {
+              peer_ns = v;
+              peer = lib.substr(0, lib.find('/'));
+            }
+          }
+          rows += "<tr>" + tag("td", code(function)) + num_cell(std::stod(n), 0) + num_cell(std::stod(row), 0) +
+                  tag("td", escape(axis)) + num_cell(ns) + num_cell(ratio, 2) +
+                  tag("td", escape(peer.empty() ? "none" : peer)) + num_cell(peer_ns) + num_cell(ns / peer_ns, 2) +
+                  "</tr>\n";
+        }
+      }
+    }
+  }
+  return "<div class=\"table-wrap\"><table class=\"sortable speed-softmax\"><thead><tr><th>function</th>"
+         "<th data-type=\"number\">N</th><th data-type=\"number\">row</th><th>axis</th>"
+         "<th data-type=\"number\">activ ns/el</th><th data-type=\"number\">activ / memcpy</th><th>fastest peer</th>"
+         "<th data-type=\"number\">peer ns/el</th><th data-type=\"number\">activ / peer</th></tr></thead><tbody>\n" +
+         rows + "</tbody></table></div>";
+}
+
 std::string machine_paragraph(const Json& meta) {
   std::string s = "Measured";
   if (const Json* date = member(meta, "date")) s += " " + scalar_text(*date);
@@ -163,7 +207,19 @@ std::optional<std::string> speed_html(const std::optional<Json>& performance) {
   }
   if (const Json* accuracy = member(p, "accuracy"))
     out += tag("h3", "Accuracy of the peers on the same points") + peer_accuracy_table(*accuracy);
-  return out + rendered(performance, {"meta", "functions", "accuracy"}).value_or("");
+  std::vector<std::string> shown{"meta", "functions", "accuracy"};
+  if (const Json* softmax = member(p, "softmax")) {
+    if (const std::string table = softmax_table(*softmax); !table.empty()) {
+      std::string intro = "Rows along the last axis (shape N/row x row) or the first (row x N/row), one thread; "
+                          "issue 5's goals: last axis, rows of 1024, N = 2^26 within 1.5x of memcpy; any other "
+                          "axis within 2x of the last.";
+      if (const Json* meta = member(*softmax, "meta")) intro = machine_paragraph(*meta) + tag("p", intro, "class=\"note\"");
+      else intro = tag("p", intro, "class=\"note\"");
+      out += tag("h3", "Softmax and log_softmax along an axis") + intro + table;
+      shown.push_back("softmax");
+    }
+  }
+  return out + rendered(performance, shown).value_or("");
 }
 
 std::string speed_rows_html(const std::optional<Json>& performance, std::string_view name) {
