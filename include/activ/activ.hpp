@@ -10,5 +10,6 @@
 
 #include "activ/activation.hpp"
 #include "activ/catalog.hpp"
+#include "activ/float16.hpp"
 #include "activ/threads.hpp"
 #include "activ/version.hpp"

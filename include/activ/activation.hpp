@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "activ/catalog.hpp"
+#include "activ/float16.hpp"
 #include "activ/tensor.hpp"
 
 namespace activ {
@@ -31,6 +32,15 @@ class Activation {
   void backward(std::span<const float> x, std::span<const float> dy, std::span<float> dx) const;
   void backward(std::span<const double> x, std::span<const double> dy,
                 std::span<double> dx) const;
+  // 16-bit storage (activ/float16.hpp), elementwise entries only: computed in float32
+  // precision or better and rounded once to the storage type (correctly rounded unless
+  // the exact value lies within 2^-53 relative of a halfway point without being on it).
+  // Axis entries throw std::invalid_argument; so do the same size and overlap errors.
+  void forward(std::span<const float16> x, std::span<float16> y) const;
+  void forward(std::span<const bfloat16> x, std::span<bfloat16> y) const;
+  void backward(std::span<const float16> x, std::span<const float16> dy, std::span<float16> dx) const;
+  void backward(std::span<const bfloat16> x, std::span<const bfloat16> dy, std::span<bfloat16> dx) const;
+
   // dx[i] = dy[i] * f'(x[i]) computed from y[i] = f(x[i]) instead of x[i], so a training
   // loop that kept y pays no recomputation (PyTorch's sigmoid/tanh/threshold backward,
   // oneDNN's use_dst_for_bwd): sigmoid y(1 - y), tanh (1 - y)(1 + y), exponential y, elu

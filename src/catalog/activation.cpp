@@ -6,6 +6,7 @@
 
 #include "catalog/entry.hpp"
 #include "kernels/parallel.hpp"
+#include "kernels/storage16.hpp"
 
 namespace activ {
 namespace {
@@ -98,6 +99,46 @@ void Activation::backward(std::span<const float> x, std::span<const float> dy, s
 void Activation::backward(std::span<const double> x, std::span<const double> dy, std::span<double> dx) const {
   if (entry_->axis_family != detail::AxisFamily::none) return backward(as_1d(x), as_1d(dy), as_1d(dx));
   run_backward(*this, x, dy, dx, detail::kernels(entry_->family).backward_f64);
+}
+
+namespace {
+// 16-bit storage: the same checks, then storage16.cpp (which splits over threads itself).
+template <class H>
+void check_16bit(const Activation& a, const std::string& what) {
+  if (a.info().kind != Kind::elementwise)
+    throw std::invalid_argument(what + ": 16-bit storage is for elementwise functions; " + std::string(a.name()) +
+                                " works along an axis (use float or double)");
+}
+}  // namespace
+
+template <class H>
+static void forward_16(const Activation& a, std::span<const H> x, std::span<H> y) {
+  const std::string what = a.to_string() + " forward";
+  check_16bit<H>(a, what);
+  check_sizes(what, "x", x.size(), "y", y.size());
+  check_alias(what, "y", y, "x", x);
+  detail::forward16(detail::kernels(detail::ActivationAccess::entry(a).family), detail::ActivationAccess::slots(a),
+                    x.data(), y.data(), x.size());
+}
+template <class H>
+static void backward_16(const Activation& a, std::span<const H> x, std::span<const H> dy, std::span<H> dx) {
+  const std::string what = a.to_string() + " backward";
+  check_16bit<H>(a, what);
+  check_sizes(what, "x", x.size(), "dy", dy.size());
+  check_sizes(what, "x", x.size(), "dx", dx.size());
+  check_alias(what, "dx", dx, "x", x);
+  check_alias(what, "dx", dx, "dy", dy);
+  detail::backward16(detail::kernels(detail::ActivationAccess::entry(a).family), detail::ActivationAccess::slots(a),
+                     x.data(), dy.data(), dx.data(), x.size());
+}
+
+void Activation::forward(std::span<const float16> x, std::span<float16> y) const { forward_16(*this, x, y); }
+void Activation::forward(std::span<const bfloat16> x, std::span<bfloat16> y) const { forward_16(*this, x, y); }
+void Activation::backward(std::span<const float16> x, std::span<const float16> dy, std::span<float16> dx) const {
+  backward_16(*this, x, dy, dx);
+}
+void Activation::backward(std::span<const bfloat16> x, std::span<const bfloat16> dy, std::span<bfloat16> dx) const {
+  backward_16(*this, x, dy, dx);
 }
 
 void Activation::backward_from_output(std::span<const float> y, std::span<const float> dy, std::span<float> dx) const {

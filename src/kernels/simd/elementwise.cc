@@ -119,7 +119,10 @@ struct Relu {  // negative_slope, max_value, threshold, f'(max_value), f'(thresh
     const D d;
     const V t = Lit(p.v[2]);
     V above = x;
-    if (p.v[1] < HUGE_VAL) above = hn::Min(hn::Max(x, hn::Zero(d)), Lit(p.v[1]));
+    if (p.v[1] < HUGE_VAL) {  // clamp(x, 0, max_value), keeping x's zero sign as the scalar kernel
+      const V cap = Lit(p.v[1]);
+      above = hn::IfThenElse(hn::Lt(x, hn::Zero(d)), hn::Zero(d), hn::IfThenElse(hn::Gt(x, cap), cap, x));
+    }
     if (p.v[0] == 0) return {hn::IfThenElse(hn::Gt(x, t), above, hn::Zero(d)), hn::Zero(d)};
     const Pair r = Scale(TwoSum(t, hn::Neg(x)), Lit(p.v[0]));
     const Pair below = {hn::Neg(r.hi), hn::Neg(r.lo)};
@@ -142,7 +145,12 @@ struct Relu {  // negative_slope, max_value, threshold, f'(max_value), f'(thresh
 };
 
 struct Clip {  // lo, hi, f' at the bounds
-  static Pair Forward(const Params& p, V x) { return Exact(hn::Min(hn::Max(x, Lit(p.v[0])), Lit(p.v[1]))); }
+  // Selects rather than Min/Max, whose result for equal operands (-0 and +0) depends on
+  // the instruction set: x itself unless strictly outside, as the scalar kernel.
+  static Pair Forward(const Params& p, V x) {
+    const V lo = Lit(p.v[0]), hi = Lit(p.v[1]);
+    return Exact(hn::IfThenElse(hn::Lt(x, lo), lo, hn::IfThenElse(hn::Gt(x, hi), hi, x)));
+  }
   static V Derivative(const Params& p, V x) {
     const V lo = Lit(p.v[0]), hi = Lit(p.v[1]);
     const V inside = hn::IfThenElseZero(hn::And(hn::Gt(x, lo), hn::Lt(x, hi)), Lit(1.0));
@@ -208,7 +216,8 @@ struct HardSwish {  // x * relu6(x + 3) / 6
 struct Elu {  // alpha, scale, input divisor, f'(0) from the right
   static V Forward(const Params& p, V x) {
     const D d;
-    const V arg = hn::Max(hn::Div(hn::Min(x, hn::Zero(d)), Lit(p.v[2])), Lit(-1000.0));  // expm1(-inf) = -1
+    // x itself (not min(x, 0), which may turn -0 into +0): the x > 0 lanes are not used.
+    const V arg = hn::Max(hn::Div(x, Lit(p.v[2])), Lit(-1000.0));  // expm1(-inf) = -1
     const V neg = hn::Mul(Lit(p.v[1] * p.v[0]), Expm1(arg));
     return hn::IfThenElse(hn::Gt(x, hn::Zero(d)), hn::Mul(Lit(p.v[1]), x), neg);
   }
@@ -430,7 +439,6 @@ struct Softsign {
 
 struct TanhShrink {  // x - tanh(x); the Taylor series below |x| = 1/16 (see scalar/hyperbolic.hpp)
   static V Forward(const Params&, V x) {
-    const D d;
     const V z = hn::Mul(x, x);
     V p = Lit(-929569.0 / 638512875.0);
     p = hn::MulAdd(p, z, Lit(21844.0 / 6081075.0));
@@ -560,7 +568,10 @@ struct ReluFloat {  // relu without a negative slope
   static VFull Forward(const Params& p, VFull x) {
     const DFull d;
     VFull above = x;
-    if (p.v[1] < HUGE_VAL) above = hn::Min(hn::Max(x, hn::Zero(d)), hn::Set(d, float(p.v[1])));
+    if (p.v[1] < HUGE_VAL) {  // clamp(x, 0, max_value), keeping x's zero sign as the scalar kernel
+      const VFull cap = hn::Set(d, float(p.v[1]));
+      above = hn::IfThenElse(hn::Lt(x, hn::Zero(d)), hn::Zero(d), hn::IfThenElse(hn::Gt(x, cap), cap, x));
+    }
     return hn::IfThenElseZero(hn::Gt(x, hn::Set(d, float(p.v[2]))), above);
   }
   static VFull Derivative(const Params& p, VFull x) {
@@ -581,7 +592,8 @@ struct ClipFloat {
   static bool Applies(const Params& p) { return IsFloat(p.v[0]) && IsFloat(p.v[1]) && IsFloat(p.v[2]); }
   static VFull Forward(const Params& p, VFull x) {
     const DFull d;
-    return hn::Min(hn::Max(x, hn::Set(d, float(p.v[0]))), hn::Set(d, float(p.v[1])));
+    const VFull lo = hn::Set(d, float(p.v[0])), hi = hn::Set(d, float(p.v[1]));
+    return hn::IfThenElse(hn::Lt(x, lo), lo, hn::IfThenElse(hn::Gt(x, hi), hi, x));  // as Clip::Forward
   }
   static VFull Derivative(const Params& p, VFull x) {
     const DFull d;
