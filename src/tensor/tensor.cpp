@@ -162,43 +162,35 @@ TensorView<P> at_least_1d(const TensorView<P>& v) {
 
 // ---- elementwise entries on views ----------------------------------------------------------
 
-// Copies a view's elements to a C-order vector and back.
-template <class P, class T>
-void gather(const TensorView<P>& v, std::vector<T>& out) {
-  out.resize(v.size());
-  if (v.size() == 0) return;
-  const std::size_t rank = v.rank();
-  std::vector<std::size_t> index(rank, 0);
+// Calls fn(n, offset) for the n-th element of a view in C order, where offset is its
+// position from data() in elements (an odometer over the shape: no division per element).
+template <class Fn>
+void for_each_offset(const Shape& shape, const Strides& strides, std::size_t count, Fn fn) {
+  std::vector<std::size_t> index(shape.size(), 0);
   std::ptrdiff_t off = 0;
-  for (std::size_t n = 0; n < out.size(); ++n) {
-    out[n] = v.data()[off];
-    for (std::size_t i = rank; i-- > 0;) {
-      if (++index[i] < v.shape()[i]) {
-        off += v.strides()[i];
+  for (std::size_t n = 0; n < count; ++n) {
+    fn(n, off);
+    for (std::size_t i = shape.size(); i-- > 0;) {
+      if (++index[i] < shape[i]) {
+        off += strides[i];
         break;
       }
-      off -= v.strides()[i] * static_cast<std::ptrdiff_t>(index[i] - 1);
+      off -= strides[i] * static_cast<std::ptrdiff_t>(index[i] - 1);
       index[i] = 0;
     }
   }
 }
+
+// Copies a view's elements to a C-order vector and back.
+template <class T, class P>
+void gather(const TensorView<P>& v, std::vector<T>& out) {
+  out.resize(v.size());
+  for_each_offset(v.shape(), v.strides(), out.size(), [&](std::size_t n, std::ptrdiff_t off) { out[n] = v.data()[off]; });
+}
 template <class T>
 void scatter(const std::vector<T>& in, const TensorView<T>& v) {
   if (v.size() == 0) return;
-  const std::size_t rank = v.rank();
-  std::vector<std::size_t> index(rank, 0);
-  std::ptrdiff_t off = 0;
-  for (std::size_t n = 0; n < in.size(); ++n) {
-    v.data()[off] = in[n];
-    for (std::size_t i = rank; i-- > 0;) {
-      if (++index[i] < v.shape()[i]) {
-        off += v.strides()[i];
-        break;
-      }
-      off -= v.strides()[i] * static_cast<std::ptrdiff_t>(index[i] - 1);
-      index[i] = 0;
-    }
-  }
+  for_each_offset(v.shape(), v.strides(), in.size(), [&](std::size_t n, std::ptrdiff_t off) { v.data()[off] = in[n]; });
 }
 
 template <class T>
