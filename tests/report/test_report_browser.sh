@@ -63,6 +63,11 @@ if ! grep -q 'Not measured yet: <code>make bench' "$dom"; then
   [[ $speed_tables -ge 2 ]] || fail "$speed_tables speed tables (expected the Speed section's and the cards')"
   grep -q '<td><code>relu</code></td><td>fwd</td>' "$dom" || fail "no speed row for relu forward"
 fi
+# With an activ compare run in the repository: its ranked table and the line on the relu card.
+if ! grep -q 'Not measured yet: <code>activ compare' "$dom"; then
+  grep -q 'class="sortable compare"' "$dom" || fail "no Fashion-MNIST table"
+  grep -q 'Fashion-MNIST (activ compare, see above)' "$dom" || fail "no compare line on any card"
+fi
 # Nothing may come from the network: every src/href is relative or a fragment.
 if grep -oE '(src|href)="(https?:)?//[^"]*"' "$dom"; then fail "the page references the network"; fi
 

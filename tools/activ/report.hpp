@@ -63,4 +63,9 @@ std::optional<std::string> speed_html(const std::optional<Json>& performance);
 // when there are none.
 std::string speed_rows_html(const std::optional<Json>& performance, std::string_view name);
 
+// compare.json (activ compare --json): the run and a table ranked by test accuracy; and
+// the line for an entry's card when `name` was one of the compared activations.
+std::optional<std::string> compare_html(const std::optional<Json>& compare);
+std::string compare_line_html(const std::optional<Json>& compare, std::string_view name);
+
 }  // namespace activ::cli::report

@@ -177,6 +177,7 @@ std::string card(const Results& r, const FunctionInfo& f) {
   s += tag("h4", "Measured accuracy (max ULP)") + accuracy_table(r, f);
   if (const std::string speed = speed_rows_html(r.performance, f.name); !speed.empty())
     s += tag("h4", "Measured speed (1 thread)") + speed;
+  s += compare_line_html(r.compare, f.name);
   s += tag("h4", "How the frameworks differ (family " + escape(f.family) + ")") + family_list(f);
   return s + "</article>\n";
 }
@@ -222,7 +223,7 @@ std::string index_html(const Results& r) {
                          r.dir / "performance.json", code("make bench"), speed_html(r.performance)) +
          results_section("fashion-mnist", "Fashion-MNIST",
                          "The same small network trained with each activation: accuracy and time.",
-                         r.dir / "compare.json", code("activ compare"), rendered(r.compare)) +
+                         r.dir / "compare.json", code("activ compare"), compare_html(r.compare)) +
          "<section id=\"functions\"><h2>Functions</h2><div class=\"cards\">\n" + cards +
          "</div></section>\n</main>\n<script src=\"report.js\"></script>\n</body></html>\n";
 }
