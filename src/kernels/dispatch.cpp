@@ -1,5 +1,5 @@
-// kernels(Family): the scalar kernels, with float32 replaced by the SIMD bodies of
-// src/kernels/simd/.
+// kernels(Family): the scalar kernels, with float32 (and float64 for the exact
+// piecewise-linear families) replaced by the SIMD bodies of src/kernels/simd/.
 #include <array>
 
 #include "kernels/kernels.hpp"
@@ -27,12 +27,51 @@ void gelu_backward(const Slots& s, const float* x, const float* dy, float* dx, s
   simd::GeluErfBackwardF32(s, x, dy, dx, n);
 }
 
+// float64: the SIMD body where it covers the settings (it returns false otherwise),
+// else the scalar kernel.
+template <bool (*Simd)(const Slots&, const double*, double*, std::size_t), Family F>
+void forward_f64(const Slots& s, const double* x, double* y, std::size_t n) {
+  if (!Simd(s, x, y, n)) scalar_kernels(F).forward_f64(s, x, y, n);
+}
+template <bool (*Simd)(const Slots&, const double*, const double*, double*, std::size_t), Family F>
+void backward_f64(const Slots& s, const double* x, const double* dy, double* dx, std::size_t n) {
+  if (!Simd(s, x, dy, dx, n)) scalar_kernels(F).backward_f64(s, x, dy, dx, n);
+}
+// rrelu's float64 body is its eval mode (slot 2 == 0).
+void rrelu_forward_f64(const Slots& s, const double* x, double* y, std::size_t n) {
+  if (s[2] == 0 && simd::RreluEvalForwardF64(s, x, y, n)) return;
+  scalar_kernels(Family::rrelu).forward_f64(s, x, y, n);
+}
+void rrelu_backward_f64(const Slots& s, const double* x, const double* dy, double* dx, std::size_t n) {
+  if (s[2] == 0 && simd::RreluEvalBackwardF64(s, x, dy, dx, n)) return;
+  scalar_kernels(Family::rrelu).backward_f64(s, x, dy, dx, n);
+}
+
 Kernels assemble(Family f) {
   Kernels k = scalar_kernels(f);
   auto use = [&k](auto forward, auto backward) {
     k.forward_f32 = forward;
     k.backward_f32 = backward;
   };
+  auto use64 = [&k](auto forward, auto backward) {
+    k.forward_f64 = forward;
+    k.backward_f64 = backward;
+  };
+#define ACTIV_USE_F64(Name, family) \
+  use64(forward_f64<simd::Name##ForwardF64, Family::family>, backward_f64<simd::Name##BackwardF64, Family::family>)
+  switch (f) {
+    case Family::linear: ACTIV_USE_F64(Linear, linear); break;
+    case Family::relu: ACTIV_USE_F64(Relu, relu); break;
+    case Family::clip: ACTIV_USE_F64(Clip, clip); break;
+    case Family::leaky_relu: ACTIV_USE_F64(LeakyRelu, leaky_relu); break;
+    case Family::rrelu: use64(rrelu_forward_f64, rrelu_backward_f64); break;
+    case Family::threshold: ACTIV_USE_F64(Threshold, threshold); break;
+    case Family::thresholded_relu: ACTIV_USE_F64(ThresholdedRelu, thresholded_relu); break;
+    case Family::hard_shrink: ACTIV_USE_F64(HardShrink, hard_shrink); break;
+    case Family::soft_shrink: ACTIV_USE_F64(SoftShrink, soft_shrink); break;
+    default: break;
+  }
+#undef ACTIV_USE_F64
   switch (f) {
     case Family::linear: use(simd::LinearForwardF32, simd::LinearBackwardF32); break;
     case Family::relu: use(simd::ReluForwardF32, simd::ReluBackwardF32); break;

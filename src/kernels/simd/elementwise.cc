@@ -724,6 +724,90 @@ void Backward(const Slots& s, const float* x, const float* dy, float* dx, std::s
   }
 }
 
+// ---- float64 ------------------------------------------------------------------------
+// The piecewise-linear families whose float64 result is a selection or one IEEE
+// operation on the input (x, a*x, x -+ lambda, a bound): Forward(p, x).hi is then the
+// correctly rounded value and Derivative(p, x) an exact constant, so float64 lanes give
+// the scalar kernels' bits at vector speed. relu with both a slope and a threshold
+// (slope * (x - t) rounds twice) and the other families keep the scalar kernels.
+template <class Op>
+struct Exact64 {
+  static bool Applies(const Params&) { return true; }
+};
+template <>
+struct Exact64<Relu> {
+  static bool Applies(const Params& p) { return p.v[0] == 0 || p.v[2] == 0; }
+};
+
+HWY_INLINE V Hi(V v) { return v; }
+HWY_INLINE V Hi(Pair p) { return p.hi; }
+
+// A loop over float64 lanes; the last partial vector through a padded copy, as above.
+template <class Lanes>
+void DoubleLoop(std::size_t n, Lanes&& lanes) {
+  const D d;
+  const std::size_t step = hn::Lanes(d);
+  std::size_t i = 0;
+  for (; i + step <= n; i += step) lanes(i, step, true);
+  if (i < n) lanes(i, n - i, false);
+}
+
+template <class Op>
+bool ForwardF64(const Slots& s, const double* x, double* y, std::size_t n) {
+  const Params p(s);
+  if (!Exact64<Op>::Applies(p)) return false;
+  const D d;
+  DoubleLoop(n, [&](std::size_t i, std::size_t count, bool full) {
+    HWY_ALIGN double bx[hn::MaxLanes(d)] = {};
+    HWY_ALIGN double by[hn::MaxLanes(d)];
+    if (!full) std::memcpy(bx, x + i, count * sizeof(double));
+    const V xv = full ? hn::LoadU(d, x + i) : hn::Load(d, bx);
+    const V yv = hn::IfThenElse(hn::IsNaN(xv), xv, Hi(Op::Forward(p, xv)));
+    if (full) {
+      hn::StoreU(yv, d, y + i);
+    } else {
+      hn::Store(yv, d, by);
+      std::memcpy(y + i, by, count * sizeof(double));
+    }
+  });
+  return true;
+}
+
+template <class Op>
+bool BackwardF64(const Slots& s, const double* x, const double* dy, double* dx, std::size_t n) {
+  const Params p(s);
+  const D d;
+  DoubleLoop(n, [&](std::size_t i, std::size_t count, bool full) {
+    HWY_ALIGN double bx[hn::MaxLanes(d)] = {};
+    HWY_ALIGN double bdy[hn::MaxLanes(d)] = {};
+    HWY_ALIGN double bdx[hn::MaxLanes(d)];
+    if (!full) {
+      std::memcpy(bx, x + i, count * sizeof(double));
+      std::memcpy(bdy, dy + i, count * sizeof(double));
+    }
+    const V xv = full ? hn::LoadU(d, x + i) : hn::Load(d, bx);
+    const V dyv = full ? hn::LoadU(d, dy + i) : hn::Load(d, bdy);
+    const V g = hn::IfThenElse(hn::IsNaN(xv), xv, hn::Mul(dyv, Op::Derivative(p, xv)));
+    if (full) {
+      hn::StoreU(g, d, dx + i);
+    } else {
+      hn::Store(g, d, bdx);
+      std::memcpy(dx + i, bdx, count * sizeof(double));
+    }
+  });
+  return true;
+}
+
+#define ACTIV_SIMD_F64_FAMILY(Name)                                                                    \
+  bool Name##ForwardF64(const Slots& s, const double* x, double* y, std::size_t n) {                   \
+    return ForwardF64<Name>(s, x, y, n);                                                               \
+  }                                                                                                    \
+  bool Name##BackwardF64(const Slots& s, const double* x, const double* dy, double* dx, std::size_t n) { \
+    return BackwardF64<Name>(s, x, dy, dx, n);                                                         \
+  }
+ACTIV_SIMD_F64_FAMILIES(ACTIV_SIMD_F64_FAMILY)
+#undef ACTIV_SIMD_F64_FAMILY
+
 #define ACTIV_SIMD_FAMILY(Name)                                                                     \
   void Name##ForwardF32(const Slots& s, const float* x, float* y, std::size_t n) {                 \
     Forward<Name>(s, x, y, n);                                                                      \
@@ -752,6 +836,18 @@ namespace activ::detail::simd {
   }
 ACTIV_SIMD_FAMILIES(ACTIV_SIMD_EXPORT)
 #undef ACTIV_SIMD_EXPORT
+
+#define ACTIV_SIMD_F64_EXPORT(Name)                                                                    \
+  HWY_EXPORT(Name##ForwardF64);                                                                        \
+  HWY_EXPORT(Name##BackwardF64);                                                                       \
+  bool Name##ForwardF64(const Slots& s, const double* x, double* y, std::size_t n) {                   \
+    return HWY_DYNAMIC_DISPATCH(Name##ForwardF64)(s, x, y, n);                                         \
+  }                                                                                                    \
+  bool Name##BackwardF64(const Slots& s, const double* x, const double* dy, double* dx, std::size_t n) { \
+    return HWY_DYNAMIC_DISPATCH(Name##BackwardF64)(s, x, dy, dx, n);                                   \
+  }
+ACTIV_SIMD_F64_FAMILIES(ACTIV_SIMD_F64_EXPORT)
+#undef ACTIV_SIMD_F64_EXPORT
 
 }  // namespace activ::detail::simd
 #endif  // HWY_ONCE

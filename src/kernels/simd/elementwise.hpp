@@ -37,6 +37,20 @@
   X(SparseSigmoid)             \
   X(Log1mexp)
 
+// The float64 bodies: piecewise-linear families whose float64 result is exact with one
+// operation (elementwise.cc, "float64"). They return false, having written nothing, for
+// settings they do not cover (relu with both a slope and a threshold).
+#define ACTIV_SIMD_F64_FAMILIES(X) \
+  X(Linear)                        \
+  X(Relu)                          \
+  X(Clip)                          \
+  X(LeakyRelu)                     \
+  X(RreluEval)                     \
+  X(Threshold)                     \
+  X(ThresholdedRelu)               \
+  X(HardShrink)                    \
+  X(SoftShrink)
+
 namespace activ::detail::simd {
 
 #define ACTIV_SIMD_DECLARE(Name)                                                     \
@@ -44,5 +58,11 @@ namespace activ::detail::simd {
   void Name##BackwardF32(const Slots& s, const float* x, const float* dy, float* dx, std::size_t n);
 ACTIV_SIMD_FAMILIES(ACTIV_SIMD_DECLARE)
 #undef ACTIV_SIMD_DECLARE
+
+#define ACTIV_SIMD_F64_DECLARE(Name)                                                   \
+  bool Name##ForwardF64(const Slots& s, const double* x, double* y, std::size_t n);    \
+  bool Name##BackwardF64(const Slots& s, const double* x, const double* dy, double* dx, std::size_t n);
+ACTIV_SIMD_F64_FAMILIES(ACTIV_SIMD_F64_DECLARE)
+#undef ACTIV_SIMD_F64_DECLARE
 
 }  // namespace activ::detail::simd
