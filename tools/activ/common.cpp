@@ -7,6 +7,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
+#include <filesystem>
+#include <cstring>
+#include <unistd.h>
+#include <sys/stat.h>
 
 namespace activ::cli {
 
@@ -16,6 +20,35 @@ std::string join(const std::vector<std::string>& items, const std::string& separ
   std::string out;
   for (std::size_t i = 0; i < items.size(); ++i) out += (i ? separator : "") + items[i];
   return out;
+}
+
+void write_text_file(const std::string& path, const std::string& text) {
+  const std::filesystem::path target(path);
+  const std::filesystem::path dir = target.parent_path().empty() ? std::filesystem::path(".") : target.parent_path();
+  std::string temp = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
+  const int fd = mkstemp(temp.data());
+  if (fd < 0) fail("cannot write '" + path + "': " + std::strerror(errno));
+  const mode_t mask = umask(0);  // mkstemp makes the file private; give it a plain file's mode
+  umask(mask);
+  fchmod(fd, 0666 & ~mask);
+  std::size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += static_cast<std::size_t>(n);
+  }
+  const int saved = errno;
+  if (close(fd) != 0 || done != text.size()) {
+    unlink(temp.c_str());
+    fail("cannot write '" + path + "': " + std::strerror(done != text.size() ? saved : errno));
+  }
+  std::error_code ec;
+  std::filesystem::rename(temp, target, ec);
+  if (ec) {
+    unlink(temp.c_str());
+    fail("cannot write '" + path + "': " + ec.message());
+  }
 }
 
 // ---- catalogue text -----------------------------------------------------------------
