@@ -55,17 +55,24 @@ void Adam<T>::step() {
   const T b1 = static_cast<T>(o_.beta1), b2 = static_cast<T>(o_.beta2), eps = static_cast<T>(o_.eps);
   const T l2 = o_.decoupled ? T(0) : static_cast<T>(o_.weight_decay);
   const T shrink = o_.decoupled ? static_cast<T>(1 - o_.lr * o_.weight_decay) : T(1);
+  const T one_b1 = T(1) - b1, one_b2 = T(1) - b2;
   for (std::size_t k = 0; k < params_.size(); ++k) {
-    T* p = params_[k]->value.data.data();
-    const T* grad = params_[k]->grad.data.data();
-    T* m = m_[k].data();
-    T* v = v_[k].data();
-    for (std::size_t i = 0; i < params_[k]->value.size(); ++i) {
-      p[i] *= shrink;
-      const T g = grad[i] + l2 * p[i];
-      m[i] = b1 * m[i] + (T(1) - b1) * g;
-      v[i] = b2 * v[i] + (T(1) - b2) * g * g;
-      p[i] -= step_size * m[i] / (std::sqrt(v[i]) / sqrt_bc2 + eps);
+    // Restrict-qualified locals and a hoisted count let the compiler vectorize the loop
+    // (with -fno-math-errno, set for this library, sqrt is one instruction); it was a
+    // fifth of an epoch's time when scalar. The operations and their order are torch's.
+    T* __restrict p = params_[k]->value.data.data();
+    const T* __restrict grad = params_[k]->grad.data.data();
+    T* __restrict m = m_[k].data();
+    T* __restrict v = v_[k].data();
+    const std::size_t n = params_[k]->value.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      const T w = p[i] * shrink;
+      const T g = grad[i] + l2 * w;
+      const T mi = b1 * m[i] + one_b1 * g;
+      const T vi = b2 * v[i] + one_b2 * g * g;
+      m[i] = mi;
+      v[i] = vi;
+      p[i] = w - step_size * mi / (std::sqrt(vi) / sqrt_bc2 + eps);
     }
   }
 }
