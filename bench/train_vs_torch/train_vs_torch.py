@@ -97,14 +97,20 @@ def main():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--batch", type=int, default=128)
     p.add_argument("--lr", type=float, default=0.001)
+    p.add_argument("--torch-flush-denormal", action="store_true",
+                   help="torch.set_flush_denormal(True): torch's Adam moments then skip the subnormal range, "
+                        "as activ's do (activ stores moments below the smallest normal as 0)")
     a = p.parse_args()
+    if a.torch_flush_denormal and not torch.set_flush_denormal(True):
+        sys.exit("train_vs_torch: this CPU cannot flush denormals")
     if not os.access(a.activ, os.X_OK):
         sys.exit(f"train_vs_torch: no activ binary at {a.activ} (build the Release preset or pass --activ)")
 
     print(f"machine: {cpu_model()}, {os.cpu_count()} logical CPUs; load average before: "
           f"{' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     print(f"torch {torch.__version__} ({torch.__config__.parallel_info().splitlines()[0].strip()}), "
-          f"numpy {np.__version__}; threads {a.threads}, batch {a.batch}, Adam lr {a.lr}")
+          f"numpy {np.__version__}; threads {a.threads}, batch {a.batch}, Adam lr {a.lr}"
+          f"{'; torch flushes denormals' if a.torch_flush_denormal else ''}")
     torch_run = TorchRun(a.threads, a.batch, a.lr, seed=1)
     activ_times, torch_times = [], []
     activ_acc = 0.0
