@@ -11,7 +11,6 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
@@ -104,7 +103,7 @@ std::string table(const std::vector<Row>& rows, const CompareOptions& o) {
   const auto pad = [](const std::string& s, std::size_t w) { return s + std::string(w > s.size() ? w - s.size() : 0, ' '); };
   const std::string accuracy_head =
       "test accuracy (" + std::to_string(o.seeds) + (o.seeds == 1 ? " seed)" : " seeds)");
-  // "0.8812 +- 0.0021" is 16 columns (the sign is one column, two bytes).
+  // "0.8812 ± 0.0021" is 16 columns (the sign is one column, two bytes in UTF-8).
   const std::size_t accuracy_width = std::max<std::size_t>(16, accuracy_head.size());
   std::string out = "rank  " + pad("activation", width) + "  " + pad(accuracy_head, accuracy_width) +
                     "  train time  best epoch (mean accuracy)\n";

@@ -6,7 +6,9 @@
 // OpenBLAS and activ's kernels are reproducible for a fixed thread count.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <functional>
 #include <memory>
 
 #include "common.hpp"
@@ -51,7 +53,7 @@ void run_train(const TrainOptions& o) {
   const auto on_batch = [&](int epoch, const nn::BatchProgress& p) {
     if (p.batch == 1) shown = 0;
     // Redraw about 50 times an epoch: often enough to move, rarely enough to cost nothing.
-    if ((p.batch != p.batches && p.batch < shown + std::max<std::size_t>(1, p.batches / 50))) return;
+    if (p.batch != p.batches && p.batch < shown + std::max<std::size_t>(1, p.batches / 50)) return;
     shown = p.batch;
     std::printf("\r%s %s %zu/%zu loss %.4f acc %.4f %.0f ex/s ", label(epoch).c_str(), bar(p.batch, p.batches).c_str(),
                 p.batch, p.batches, p.loss, p.accuracy,

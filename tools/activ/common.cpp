@@ -1,16 +1,17 @@
 #include "common.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <array>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <limits>
-#include <filesystem>
 #include <cstring>
-#include <unistd.h>
-#include <sys/stat.h>
+#include <filesystem>
+#include <limits>
 
 namespace activ::cli {
 
@@ -32,13 +33,16 @@ void write_text_file(const std::string& path, const std::string& text) {
   umask(mask);
   fchmod(fd, 0666 & ~mask);
   std::size_t done = 0;
+  int saved = EIO;  // a write that returns 0 sets no errno
   while (done < text.size()) {
     const ssize_t n = write(fd, text.data() + done, text.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
+    if (n <= 0) {
+      if (n < 0) saved = errno;
+      break;
+    }
     done += static_cast<std::size_t>(n);
   }
-  const int saved = errno;
   if (close(fd) != 0 || done != text.size()) {
     unlink(temp.c_str());
     fail("cannot write '" + path + "': " + std::strerror(done != text.size() ? saved : errno));
