@@ -18,7 +18,10 @@ struct AdamConstants {
 // the moments of rarely active weights (Fashion-MNIST's border pixels) decay through
 // the subnormal range, where every operation takes a microcode assist: the update took
 // a third of the training time by the fourth epoch and made each epoch slower than the
-// last. A moment that small changes its parameter by less than 1e-30 * lr / eps.
+// last. A first moment that small moves its parameter by under 1e-36 * lr / eps; a
+// second moment that small changes the denominator sqrt(v)/sqrt(bc2) + eps by a relative
+// 4e-10 at most, below float rounding, as long as eps > 0 (with eps = 0 it is kept: the
+// denominator would become 0).
 // Restrict-qualified pointers and -fno-math-errno (set for this library) let the loop
 // vectorize; it is compiled for AVX-512, AVX2 and baseline x86-64 and picked at load.
 template <class T>
@@ -31,7 +34,7 @@ template <class T>
     T mi = c.b1 * m[i] + one_b1 * g;
     T vi = c.b2 * v[i] + one_b2 * g * g;
     mi = std::abs(mi) < tiny ? T(0) : mi;
-    vi = vi < tiny ? T(0) : vi;
+    vi = vi < tiny && c.eps > T(0) ? T(0) : vi;
     m[i] = mi;
     v[i] = vi;
     p[i] = w - c.step_size * mi / (std::sqrt(vi) / c.sqrt_bc2 + c.eps);
