@@ -3,6 +3,7 @@
 // deterministic training run that must reduce the loss.
 #include <gtest/gtest.h>
 
+#include <activ/activation.hpp>
 #include <cmath>
 #include <numeric>
 
@@ -15,6 +16,7 @@
 #include "nn/optimizer.hpp"
 #include "nn/prelu.hpp"
 #include "nn/rrelu.hpp"
+#include "nn/swish.hpp"
 
 namespace {
 
@@ -73,6 +75,25 @@ TEST(PReLU, TorchSemantics) {
   EXPECT_EQ(layer.parameters()[0]->grad.data, (std::vector<float>{-2 + 0 - 2}));
   activ::nn::PReLU<float> wrong(3);
   EXPECT_THROW(wrong.build(4, rng), std::invalid_argument);
+}
+
+TEST(LearnableSwish, StartsAsSiluAndLearnsBeta) {
+  activ::nn::LearnableSwish<float> layer;  // beta = 1: silu
+  Rng rng(0);
+  layer.build(5, rng);
+  Matrix<float> y, silu(1, 5), dx;
+  const Matrix<float> x = row({-30, -1.5f, 0, 0.5f, 8});
+  layer.forward(x, y, Mode::train);
+  activ::parse("silu").forward(x.view(), silu.view());
+  for (std::size_t i = 0; i < 5; ++i) EXPECT_NEAR(y.data[i], silu.data[i], 2e-6f * std::max(1.0f, std::abs(silu.data[i])));
+  layer.backward(x, y, row({1, 1, 1, 1, 1}), &dx);
+  EXPECT_EQ(dx.data[2], 0.5f);  // s(0) + 0
+  EXPECT_TRUE(std::isfinite(layer.parameters()[0]->grad.data[0]));
+  activ::nn::LearnableSwish<float> per_feature(3, 2.0);
+  EXPECT_THROW(per_feature.build(5, rng), std::invalid_argument);
+  EXPECT_EQ(per_feature.spec(), "swish_learnable(num_parameters=3, init=2)");
+  EXPECT_THROW(activ::nn::parse_model<float>("swish_learnable(num_parameters=0)"), std::invalid_argument);
+  EXPECT_THROW(activ::nn::parse_model<float>("swish_learnable(beta=2)"), std::invalid_argument);
 }
 
 TEST(RReLU, TrainingDrawsSlopesEvaluationUsesTheMean) {

@@ -7,12 +7,14 @@
 #include <functional>
 
 #include "nn/activation_layer.hpp"
+#include "nn/bilinear.hpp"
 #include "nn/dense.hpp"
 #include "nn/dropout.hpp"
 #include "nn/loss.hpp"
 #include "nn/model_spec.hpp"
 #include "nn/prelu.hpp"
 #include "nn/rrelu.hpp"
+#include "nn/swish.hpp"
 
 namespace {
 
@@ -98,6 +100,73 @@ TEST(Gradients, PReLUSharedAndPerFeature) {
   check_layer(shared, 5);
   activ::nn::PReLU<double> per_feature(5, 0.1);
   check_layer(per_feature, 5);
+}
+
+TEST(Gradients, LearnableSwishSharedAndPerFeature) {
+  activ::nn::LearnableSwish<double> shared;
+  check_layer(shared, 5);
+  activ::nn::LearnableSwish<double> per_feature(5, 0.7);
+  check_layer(per_feature, 5);
+  // A model with it: parsed, and its beta trained with the rest.
+  auto model = activ::nn::parse_model<double>("dense(4),swish_learnable(num_parameters=4, init=1.5),dense(2)");
+  EXPECT_EQ(model.spec(), "dense(4),swish_learnable(num_parameters=4, init=1.5),dense(2)");
+  model.build(3, 1);
+  ASSERT_EQ(model.parameters().size(), 5u);
+  EXPECT_EQ(model.parameters()[2]->name, "1.beta");
+}
+
+// Bilinear: L = sum(r * y) against central differences in x1, x2, W and b.
+TEST(Gradients, Bilinear) {
+  for (const bool bias : {true, false}) {
+    activ::nn::Bilinear<double> layer(4, 3, 2, bias);
+    Rng rng(5);
+    layer.build(rng);
+    Matrix<double> x1 = random_matrix(3, 4, 21), x2 = random_matrix(3, 3, 23);
+    const Matrix<double> r = random_matrix(3, 2, 25);
+    Matrix<double> y;
+    const auto loss = [&] {
+      layer.forward(x1, x2, y);
+      double sum = 0;
+      for (std::size_t i = 0; i < y.size(); ++i) sum += r.data[i] * y.data[i];
+      return sum;
+    };
+    loss();
+    ASSERT_EQ(y.rows, 3u);
+    ASSERT_EQ(y.cols, 2u);
+    Matrix<double> dx1, dx2;
+    layer.backward(x1, x2, r, &dx1, &dx2);
+    for (std::size_t i = 0; i < x1.size(); ++i) expect_close(dx1.data[i], central_difference(x1.data[i], loss), "dx1");
+    for (std::size_t i = 0; i < x2.size(); ++i) expect_close(dx2.data[i], central_difference(x2.data[i], loss), "dx2");
+    ASSERT_EQ(layer.parameters().size(), bias ? 2u : 1u);
+    for (activ::nn::Parameter<double>* p : layer.parameters())
+      for (std::size_t i = 0; i < p->value.size(); ++i)
+        expect_close(p->grad.data[i], central_difference(p->value.data[i], loss), p->name);
+  }
+}
+
+TEST(Gradients, BilinearForwardByDefinitionAndInit) {
+  activ::nn::Bilinear<double> layer(3, 2, 4);
+  Rng rng(9);
+  layer.build(rng);
+  const auto params = layer.parameters();
+  const Matrix<double>& w = params[0]->value;  // (out, in1, in2) in C order
+  const Matrix<double>& b = params[1]->value;
+  ASSERT_EQ(w.rows, 4u);
+  ASSERT_EQ(w.cols, 6u);
+  for (double v : w.data) EXPECT_LE(std::abs(v), 1 / std::sqrt(3.0));
+  for (double v : b.data) EXPECT_LE(std::abs(v), 1 / std::sqrt(3.0));
+  const Matrix<double> x1 = random_matrix(2, 3, 31), x2 = random_matrix(2, 2, 33);
+  Matrix<double> y;
+  layer.forward(x1, x2, y);
+  for (std::size_t n = 0; n < 2; ++n)
+    for (std::size_t o = 0; o < 4; ++o) {
+      double expected = b.data[o];
+      for (std::size_t i = 0; i < 3; ++i)
+        for (std::size_t j = 0; j < 2; ++j) expected += x1(n, i) * w.data[(o * 3 + i) * 2 + j] * x2(n, j);
+      EXPECT_NEAR(y(n, o), expected, 1e-12);
+    }
+  Matrix<double> bad(2, 5);
+  EXPECT_THROW(layer.forward(bad, x2, y), std::invalid_argument);
 }
 
 TEST(Gradients, RReLUInEvaluation) {

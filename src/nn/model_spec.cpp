@@ -13,6 +13,7 @@
 #include "nn/dropout.hpp"
 #include "nn/prelu.hpp"
 #include "nn/rrelu.hpp"
+#include "nn/swish.hpp"
 
 namespace activ::nn {
 namespace {
@@ -112,6 +113,12 @@ std::unique_ptr<Layer<T>> make_layer(const std::string& text) {
     return std::make_unique<PReLU<T>>(
         args.count("num_parameters") ? to_count("num_parameters", args.at("num_parameters")) : 1,
         args.count("init") ? to_real("init", args.at("init")) : 0.25);
+  }
+  if (e.name == "swish_learnable") {
+    const auto args = bind(e, {"num_parameters", "init"});
+    return std::make_unique<LearnableSwish<T>>(
+        args.count("num_parameters") ? to_count("num_parameters", args.at("num_parameters")) : 1,
+        args.count("init") ? to_real("init", args.at("init")) : 1.0);
   }
   if (e.name == "rrelu") {
     const auto args = bind(e, {"lower", "upper"});

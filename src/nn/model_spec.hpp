@@ -5,6 +5,7 @@
 //   linear(...)                        the same with torch's kaiming_uniform default
 //   prelu[(num_parameters=N, init=0.25)]  learned slopes (torch.nn.PReLU)
 //   rrelu[(lower=0.125, upper=1/3)]       random slopes in training (torch.nn.RReLU)
+//   swish_learnable[(num_parameters=N, init=1.0)]  x * sigmoid(beta x), beta learned
 //   dropout(P)
 // or else any activ activation spec, parsed by activ::parse ("relu", "elu(alpha=0.5)",
 // "torch:gelu", "softmax"). The layer names above take precedence over the catalogue

@@ -1,9 +1,62 @@
 #include "nn/optimizer.hpp"
 
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 namespace activ::nn {
+
+namespace {
+
+template <class T>
+struct AdamConstants {
+  T shrink, l2, b1, b2, step_size, sqrt_bc2, eps;
+};
+
+// One Adam update of n parameters, torch's operations in torch's order, except that
+// moments which fall below the smallest normal number are stored as 0. Without that,
+// the moments of rarely active weights (Fashion-MNIST's border pixels) decay through
+// the subnormal range, where every operation takes a microcode assist: the update took
+// a third of the training time by the fourth epoch and made each epoch slower than the
+// last. A first moment that small moves its parameter by under 1e-36 * lr / eps; a
+// second moment that small changes the denominator sqrt(v)/sqrt(bc2) + eps by a relative
+// 4e-10 at most, below float rounding, as long as eps > 0 (with eps = 0 it is kept: the
+// denominator would become 0).
+// Restrict-qualified pointers and -fno-math-errno (set for this library) let the loop
+// vectorize; it is compiled for AVX-512, AVX2 and baseline x86-64 and picked at load.
+template <class T>
+[[gnu::always_inline]] inline void adam_body(T* __restrict p, const T* __restrict grad, T* __restrict m,
+                                             T* __restrict v, std::size_t n, const AdamConstants<T>& c) {
+  const T one_b1 = T(1) - c.b1, one_b2 = T(1) - c.b2, tiny = std::numeric_limits<T>::min();
+  for (std::size_t i = 0; i < n; ++i) {
+    const T w = p[i] * c.shrink;
+    const T g = grad[i] + c.l2 * w;
+    T mi = c.b1 * m[i] + one_b1 * g;
+    T vi = c.b2 * v[i] + one_b2 * g * g;
+    mi = std::abs(mi) < tiny ? T(0) : mi;
+    vi = vi < tiny && c.eps > T(0) ? T(0) : vi;
+    m[i] = mi;
+    v[i] = vi;
+    p[i] = w - c.step_size * mi / (std::sqrt(vi) / c.sqrt_bc2 + c.eps);
+  }
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define ACTIV_NN_CLONES [[gnu::target_clones("avx512f", "avx2", "default")]]
+#else
+#define ACTIV_NN_CLONES
+#endif
+
+ACTIV_NN_CLONES void adam_update(float* p, const float* grad, float* m, float* v, std::size_t n,
+                                 const AdamConstants<float>& c) {
+  adam_body(p, grad, m, v, n, c);
+}
+ACTIV_NN_CLONES void adam_update(double* p, const double* grad, double* m, double* v, std::size_t n,
+                                 const AdamConstants<double>& c) {
+  adam_body(p, grad, m, v, n, c);
+}
+
+}  // namespace
 
 template <class T>
 Sgd<T>::Sgd(std::vector<Parameter<T>*> params, const SgdOptions& options) : params_(std::move(params)), o_(options) {
@@ -55,19 +108,9 @@ void Adam<T>::step() {
   const T b1 = static_cast<T>(o_.beta1), b2 = static_cast<T>(o_.beta2), eps = static_cast<T>(o_.eps);
   const T l2 = o_.decoupled ? T(0) : static_cast<T>(o_.weight_decay);
   const T shrink = o_.decoupled ? static_cast<T>(1 - o_.lr * o_.weight_decay) : T(1);
-  for (std::size_t k = 0; k < params_.size(); ++k) {
-    T* p = params_[k]->value.data.data();
-    const T* grad = params_[k]->grad.data.data();
-    T* m = m_[k].data();
-    T* v = v_[k].data();
-    for (std::size_t i = 0; i < params_[k]->value.size(); ++i) {
-      p[i] *= shrink;
-      const T g = grad[i] + l2 * p[i];
-      m[i] = b1 * m[i] + (T(1) - b1) * g;
-      v[i] = b2 * v[i] + (T(1) - b2) * g * g;
-      p[i] -= step_size * m[i] / (std::sqrt(v[i]) / sqrt_bc2 + eps);
-    }
-  }
+  for (std::size_t k = 0; k < params_.size(); ++k)
+    adam_update(params_[k]->value.data.data(), params_[k]->grad.data.data(), m_[k].data(), v_[k].data(),
+                params_[k]->value.size(), {shrink, l2, b1, b2, step_size, sqrt_bc2, eps});
 }
 
 template <class T>

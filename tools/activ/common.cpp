@@ -1,11 +1,16 @@
 #include "common.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <array>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <limits>
 
 namespace activ::cli {
@@ -16,6 +21,38 @@ std::string join(const std::vector<std::string>& items, const std::string& separ
   std::string out;
   for (std::size_t i = 0; i < items.size(); ++i) out += (i ? separator : "") + items[i];
   return out;
+}
+
+void write_text_file(const std::string& path, const std::string& text) {
+  const std::filesystem::path target(path);
+  const std::filesystem::path dir = target.parent_path().empty() ? std::filesystem::path(".") : target.parent_path();
+  std::string temp = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
+  const int fd = mkstemp(temp.data());
+  if (fd < 0) fail("cannot write '" + path + "': " + std::strerror(errno));
+  const mode_t mask = umask(0);  // mkstemp makes the file private; give it a plain file's mode
+  umask(mask);
+  fchmod(fd, 0666 & ~mask);
+  std::size_t done = 0;
+  int saved = EIO;  // a write that returns 0 sets no errno
+  while (done < text.size()) {
+    const ssize_t n = write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      if (n < 0) saved = errno;
+      break;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (close(fd) != 0 || done != text.size()) {
+    unlink(temp.c_str());
+    fail("cannot write '" + path + "': " + std::strerror(done != text.size() ? saved : errno));
+  }
+  std::error_code ec;
+  std::filesystem::rename(temp, target, ec);
+  if (ec) {
+    unlink(temp.c_str());
+    fail("cannot write '" + path + "': " + ec.message());
+  }
 }
 
 // ---- catalogue text -----------------------------------------------------------------

@@ -26,6 +26,7 @@ void add_info_command(CLI::App& app);
 void add_eval_command(CLI::App& app);
 void add_grad_command(CLI::App& app);
 void add_train_command(CLI::App& app);
+void add_compare_command(CLI::App& app);
 
 // ---- catalogue text shared by list and info ----------------------------------------
 
@@ -36,6 +37,10 @@ std::string format_default(const ParamInfo& p);          // "slope=0.01", "thres
 std::string format_defaults(const FunctionInfo& f);      // all of them, comma-separated, or "-"
 std::string describe_range(const ParamInfo& p);          // ">= 0, or None", "one of none, tanh"
 std::string join(const std::vector<std::string>& items, const std::string& separator);
+
+// Writes `text` to `path` through a temporary file beside it renamed into place, so an
+// existing file is replaced only by a complete one. Failures are InputErrors.
+void write_text_file(const std::string& path, const std::string& text);
 
 // ---- eval and grad --------------------------------------------------------------------
 
