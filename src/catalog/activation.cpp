@@ -103,27 +103,25 @@ void Activation::backward(std::span<const double> x, std::span<const double> dy,
 
 namespace {
 // 16-bit storage: the same checks, then storage16.cpp (which splits over threads itself).
-template <class H>
 void check_16bit(const Activation& a, const std::string& what) {
   if (a.info().kind != Kind::elementwise)
     throw std::invalid_argument(what + ": 16-bit storage is for elementwise functions; " + std::string(a.name()) +
                                 " works along an axis (use float or double)");
 }
-}  // namespace
 
 template <class H>
-static void forward_16(const Activation& a, std::span<const H> x, std::span<H> y) {
+void forward_16(const Activation& a, std::span<const H> x, std::span<H> y) {
   const std::string what = a.to_string() + " forward";
-  check_16bit<H>(a, what);
+  check_16bit(a, what);
   check_sizes(what, "x", x.size(), "y", y.size());
   check_alias(what, "y", y, "x", x);
   detail::forward16(detail::kernels(detail::ActivationAccess::entry(a).family), detail::ActivationAccess::slots(a),
                     x.data(), y.data(), x.size());
 }
 template <class H>
-static void backward_16(const Activation& a, std::span<const H> x, std::span<const H> dy, std::span<H> dx) {
+void backward_16(const Activation& a, std::span<const H> x, std::span<const H> dy, std::span<H> dx) {
   const std::string what = a.to_string() + " backward";
-  check_16bit<H>(a, what);
+  check_16bit(a, what);
   check_sizes(what, "x", x.size(), "dy", dy.size());
   check_sizes(what, "x", x.size(), "dx", dx.size());
   check_alias(what, "dx", dx, "x", x);
@@ -131,6 +129,7 @@ static void backward_16(const Activation& a, std::span<const H> x, std::span<con
   detail::backward16(detail::kernels(detail::ActivationAccess::entry(a).family), detail::ActivationAccess::slots(a),
                      x.data(), dy.data(), dx.data(), x.size());
 }
+}  // namespace
 
 void Activation::forward(std::span<const float16> x, std::span<float16> y) const { forward_16(*this, x, y); }
 void Activation::forward(std::span<const bfloat16> x, std::span<bfloat16> y) const { forward_16(*this, x, y); }

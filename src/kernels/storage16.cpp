@@ -11,9 +11,9 @@
 // value lies within 2^-53 relative of a midpoint without being on it.
 #include "kernels/storage16.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 
 #include "activ/float16.hpp"
 #include "kernels/parallel.hpp"
@@ -73,12 +73,16 @@ bfloat16 to_bfloat16(double d) noexcept { return to_bfloat16(to_float_odd(d)); }
 namespace detail {
 namespace {
 
-// Whether float r lies exactly halfway between two values of the storage type.
-bool is_midpoint(bfloat16*, float r) {
+// Whether float r lies exactly halfway between two values of the storage type H.
+template <class H>
+bool is_midpoint(float r);
+template <>
+bool is_midpoint<bfloat16>(float r) {
   const std::uint32_t b = std::bit_cast<std::uint32_t>(r);
   return std::isfinite(r) && (b & 0xffffu) == 0x8000u;
 }
-bool is_midpoint(float16*, float r) {
+template <>
+bool is_midpoint<float16>(float r) {
   const std::uint32_t ax = std::bit_cast<std::uint32_t>(r) & 0x7fffffffu;
   if (ax >= 0x7f800000u) return false;
   if (ax == 0x477ff000u) return true;  // 65520: between 65504 and the overflow
@@ -112,7 +116,7 @@ void forward16(const Kernels& k, const Slots& slots, const H* x, H* y, std::size
       s.offset = b;
       k.forward_f32(s, xf, yf, m);
       for (std::size_t i = 0; i < m; ++i) {
-        if (!is_midpoint(static_cast<H*>(nullptr), yf[i])) {
+        if (!is_midpoint<H>(yf[i])) {
           y[b + i] = narrow<H>(yf[i]);
           continue;
         }
@@ -141,7 +145,7 @@ void backward16(const Kernels& k, const Slots& slots, const H* x, const H* dy, H
       s.offset = b;
       k.backward_f32(s, xf, dyf, dxf, m);
       for (std::size_t i = 0; i < m; ++i) {
-        if (!is_midpoint(static_cast<H*>(nullptr), dxf[i])) {
+        if (!is_midpoint<H>(dxf[i])) {
           dx[b + i] = narrow<H>(dxf[i]);
           continue;
         }
