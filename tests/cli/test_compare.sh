@@ -7,6 +7,7 @@
 set -euo pipefail
 
 activ=$(realpath "$1")
+here=$(dirname "$(realpath "${BASH_SOURCE[0]}")")
 work=$(mktemp -d "${TMPDIR:-/tmp}/activ-compare-test.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cd "$work"
@@ -16,25 +17,7 @@ fail() {
   failures=$((failures + 1))
 }
 
-# 28x28 images whose class k lights row block k, with noise; labels 0..9.
-python3 - <<'PY'
-import gzip, os, random, struct
-random.seed(1)
-os.makedirs("data", exist_ok=True)
-def write(prefix, count):
-    labels = [i % 10 for i in range(count)]
-    pixels = bytearray()
-    for l in labels:
-        for r in range(28):
-            for c in range(28):
-                pixels.append(200 if r // 3 == l else random.randrange(60))
-    with gzip.open(f"data/{prefix}-images-idx3-ubyte.gz", "wb") as f:
-        f.write(struct.pack(">I3I", 0x803, count, 28, 28) + bytes(pixels))
-    with gzip.open(f"data/{prefix}-labels-idx1-ubyte.gz", "wb") as f:
-        f.write(struct.pack(">II", 0x801, count) + bytes(labels))
-write("train", 300)
-write("t10k", 100)
-PY
+python3 "$here/synthetic_fashion_mnist.py" data 300 100
 
 acts="relu,sigmoid,prelu,elu(alpha=0.5),hard_swish"
 compare() {

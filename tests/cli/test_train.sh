@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # activ train end to end on a small synthetic data set in Fashion-MNIST's file layout
-# (made here with python3's gzip module): plain progress lines off a terminal, the
+# (tests/cli/synthetic_fashion_mnist.py): plain progress lines off a terminal, the
 # final test accuracy, identical results for the same seed, --save, and one-line errors.
 # test_train.sh path/to/activ
 set -euo pipefail
 
 activ=$(realpath "$1")
+here=$(dirname "$(realpath "${BASH_SOURCE[0]}")")
 work=$(mktemp -d "${TMPDIR:-/tmp}/activ-train-test.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cd "$work"
@@ -15,25 +16,7 @@ fail() {
   failures=$((failures + 1))
 }
 
-# 28x28 images whose class k lights row block k, with noise; labels 0..9.
-python3 - <<'PY'
-import gzip, os, random, struct
-random.seed(1)
-os.makedirs("data", exist_ok=True)
-def write(prefix, count):
-    labels = [i % 10 for i in range(count)]
-    pixels = bytearray()
-    for l in labels:
-        for r in range(28):
-            for c in range(28):
-                pixels.append(200 if r // 3 == l else random.randrange(60))
-    with gzip.open(f"data/{prefix}-images-idx3-ubyte.gz", "wb") as f:
-        f.write(struct.pack(">I3I", 0x803, count, 28, 28) + bytes(pixels))
-    with gzip.open(f"data/{prefix}-labels-idx1-ubyte.gz", "wb") as f:
-        f.write(struct.pack(">II", 0x801, count) + bytes(labels))
-write("train", 500)
-write("t10k", 100)
-PY
+python3 "$here/synthetic_fashion_mnist.py" data 500 100
 
 train() { "$activ" train --data-dir data --model "dense(16),relu,dense(10)" --epochs 3 --batch 32 --lr 0.01 "$@"; }
 
