@@ -113,6 +113,23 @@ def medians(raw, pattern):
             yield m, b["real_time"] * unit / n, b["cpu_time"] * unit / n
 
 
+def run_meta(raw, args):
+    """The machine and the run: what every results block records beside its numbers."""
+    ctx = raw.get("context", {})
+    return {
+        "date": ctx.get("date") or datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpu": cpu_model(),
+        "cpu_flags": cpu_flags(),
+        "cores": os.cpu_count(),
+        # Google Benchmark's own record at the start of the run, and ours at its end.
+        "load_before": [round(x, 2) for x in ctx.get("load_avg", [])] or args.load_before,
+        "load_after": args.load_after,
+        "compiler": sh("c++ --version | head -1"),
+        "commit": args.commit or sh(f"git -C {ROOT} describe --always --dirty"),
+        "benchmark": {"min_time_s": args.min_time, "repetitions": args.repetitions, "statistic": "median"},
+    }
+
+
 def build_softmax(raw, args):
     """The softmax rows of a run: results[function][N][row][axis][impl/tT], with the
     ratio to that run's memcpy of the same N; None when the run had none."""
@@ -128,18 +145,7 @@ def build_softmax(raw, args):
                              "cpu_ns_per_element": round(c, 5), "cpu_ratio_to_memcpy": round(c / memcpy_cpu[n], 3)}
     if not results:
         return None
-    ctx = raw.get("context", {})
-    meta = {
-        "date": ctx.get("date") or datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "cpu": cpu_model(),
-        "cpu_flags": cpu_flags(),
-        "cores": os.cpu_count(),
-        "load_before": [round(x, 2) for x in ctx.get("load_avg", [])] or args.load_before,
-        "load_after": args.load_after,
-        "compiler": sh("c++ --version | head -1"),
-        "commit": args.commit or sh(f"git -C {ROOT} describe --always --dirty"),
-        "benchmark": {"min_time_s": args.min_time, "repetitions": args.repetitions, "statistic": "median"},
-    }
+    meta = run_meta(raw, args)
     return {"about": "softmax / log_softmax over rows of ROW float32 elements of an N-element tensor, one thread: "
                      "axis 'last' is shape (N/ROW, ROW) along axis 1, 'first' is shape (ROW, N/ROW) along axis 0. "
                      "ns per element (median) and ratio to memcpy of the same N bytes in the same run.",
@@ -175,25 +181,12 @@ def build(raw, acc, args, supplement=None):
     for r in (acc or {}).get("results", []):
         accuracy.setdefault(r["function"], {}).setdefault(r["dir"], {})[r["impl"]] = {
             k: r[k] for k in ("max_ulp", "at", "above_1", "nan_mismatches", "inf_mismatches")}
-    ctx = raw.get("context", {})
-    meta = {
-        "date": ctx.get("date") or datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "cpu": cpu_model(),
-        "cpu_flags": cpu_flags(),
-        "cores": os.cpu_count(),
-        # Google Benchmark's own record at the start of the run, and ours at its end.
-        "load_before": [round(x, 2) for x in ctx.get("load_avg", [])] or args.load_before,
-        "load_after": args.load_after,
-        "compiler": sh("c++ --version | head -1"),
-        "commit": args.commit or sh(f"git -C {ROOT} describe --always --dirty"),
-        "versions": {p: pkg_version(p) for p in ("libdnnl-dev", "libtorch-dev", "libxnnpack-dev", "libbenchmark-dev",
-                                                 "libhwy-dev")},
-        "benchmark": {"min_time_s": args.min_time, "repetitions": args.repetitions, "statistic": "median",
-                      "library_build_type": ctx.get("library_build_type")},
-        "accuracy_stride": (acc or {}).get("stride"),
-        "accuracy_points": (acc or {}).get("points"),
-        "second_run": supplemented,
-    }
+    meta = run_meta(raw, args)
+    meta["versions"] = {p: pkg_version(p) for p in ("libdnnl-dev", "libtorch-dev", "libxnnpack-dev",
+                                                    "libbenchmark-dev", "libhwy-dev")}
+    meta["benchmark"]["library_build_type"] = raw.get("context", {}).get("library_build_type")
+    meta.update({"accuracy_stride": (acc or {}).get("stride"), "accuracy_points": (acc or {}).get("points"),
+                 "second_run": supplemented})
     copies = {d: {str(n): round(copy[(d, n)], 5) for (dd, n) in copy if dd == d} for d in ("fwd", "bwd")}
     return {"about": "ns per element (median) and ratio to a copy of the same bytes in the same run; "
                      "fwd: memcpy x -> y; bwd: three-stream copy (read x, read dy, write dx). Written by "
