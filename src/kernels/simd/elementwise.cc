@@ -603,10 +603,11 @@ struct ClipFloat {
   }
 };
 
-// Runs a float-lane family over n elements (same padded-tail rule as below).
-template <class Lanes>
-HWY_INLINE void FloatLoop(std::size_t n, Lanes&& lanes) {
-  const DFull d;
+// Calls lanes(d, i, count) for each vector of tag d over n elements, the last one
+// partial (the caller pads it): the float-lane families and the float64 bodies.
+template <class Tag, class Lanes>
+HWY_INLINE void LaneLoop(std::size_t n, Lanes&& lanes) {
+  const Tag d;
   const std::size_t step = hn::Lanes(d);
   std::size_t i = 0;
   for (; i + step <= n; i += step) lanes(d, i, step);
@@ -616,7 +617,7 @@ HWY_INLINE void FloatLoop(std::size_t n, Lanes&& lanes) {
 template <class Op>
 bool ForwardFloat(const Params& p, const float* x, float* y, std::size_t n) {
   if (!Op::Applies(p)) return false;
-  FloatLoop(n, [&](DFull d, std::size_t i, std::size_t count) {
+  LaneLoop<DFull>(n, [&](DFull d, std::size_t i, std::size_t count) {
     HWY_ALIGN float bx[hn::MaxLanes(d)] = {};
     const bool full = count == hn::Lanes(d);
     if (!full) std::memcpy(bx, x + i, count * sizeof(float));
@@ -632,7 +633,7 @@ bool ForwardFloat(const Params& p, const float* x, float* y, std::size_t n) {
 template <class Op>
 bool BackwardFloat(const Params& p, const float* x, const float* dy, float* dx, std::size_t n) {
   if (!Op::Applies(p)) return false;
-  FloatLoop(n, [&](DFull d, std::size_t i, std::size_t count) {
+  LaneLoop<DFull>(n, [&](DFull d, std::size_t i, std::size_t count) {
     HWY_ALIGN float bx[hn::MaxLanes(d)] = {};
     HWY_ALIGN float bdy[hn::MaxLanes(d)] = {};
     const bool full = count == hn::Lanes(d);
@@ -742,22 +743,12 @@ struct Exact64<Relu> {
 HWY_INLINE V Hi(V v) { return v; }
 HWY_INLINE V Hi(Pair p) { return p.hi; }
 
-// A loop over float64 lanes; the last partial vector through a padded copy, as above.
-template <class Lanes>
-void DoubleLoop(std::size_t n, Lanes&& lanes) {
-  const D d;
-  const std::size_t step = hn::Lanes(d);
-  std::size_t i = 0;
-  for (; i + step <= n; i += step) lanes(i, step, true);
-  if (i < n) lanes(i, n - i, false);
-}
-
 template <class Op>
 bool ForwardF64(const Slots& s, const double* x, double* y, std::size_t n) {
   const Params p(s);
   if (!Exact64<Op>::Applies(p)) return false;
-  const D d;
-  DoubleLoop(n, [&](std::size_t i, std::size_t count, bool full) {
+  LaneLoop<D>(n, [&](D d, std::size_t i, std::size_t count) {
+    const bool full = count == hn::Lanes(d);
     HWY_ALIGN double bx[hn::MaxLanes(d)] = {};
     HWY_ALIGN double by[hn::MaxLanes(d)];
     if (!full) std::memcpy(bx, x + i, count * sizeof(double));
@@ -776,8 +767,8 @@ bool ForwardF64(const Slots& s, const double* x, double* y, std::size_t n) {
 template <class Op>
 bool BackwardF64(const Slots& s, const double* x, const double* dy, double* dx, std::size_t n) {
   const Params p(s);
-  const D d;
-  DoubleLoop(n, [&](std::size_t i, std::size_t count, bool full) {
+  LaneLoop<D>(n, [&](D d, std::size_t i, std::size_t count) {
+    const bool full = count == hn::Lanes(d);
     HWY_ALIGN double bx[hn::MaxLanes(d)] = {};
     HWY_ALIGN double bdy[hn::MaxLanes(d)] = {};
     HWY_ALIGN double bdx[hn::MaxLanes(d)];
