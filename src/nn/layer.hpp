@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,19 @@ struct Parameter {
   Matrix<T> value;
   Matrix<T> grad;  // same shape; overwritten (not accumulated) by each backward
 };
+
+// A row of per-feature values shared by PReLU and the learnable swish: one value for
+// every feature (num_parameters == 1) or one per input feature, all `init`; `layer`
+// names the layer in the error for any other count.
+template <class T>
+void build_feature_parameter(Parameter<T>& p, const char* layer, std::size_t num_parameters, std::size_t in_features,
+                             double init) {
+  if (num_parameters != 1 && num_parameters != in_features)
+    throw std::invalid_argument(std::string(layer) + ": num_parameters=" + std::to_string(num_parameters) +
+                                " must be 1 or the " + std::to_string(in_features) + " input features");
+  p.value = Matrix<T>(1, num_parameters, static_cast<T>(init));
+  p.grad = Matrix<T>(1, num_parameters);
+}
 
 template <class T>
 class Layer {

@@ -23,11 +23,7 @@ std::string PReLU<T>::spec() const {
 
 template <class T>
 std::size_t PReLU<T>::build(std::size_t in_features, Rng&) {
-  if (num_parameters_ != 1 && num_parameters_ != in_features)
-    throw std::invalid_argument("prelu: num_parameters=" + std::to_string(num_parameters_) + " must be 1 or the " +
-                                std::to_string(in_features) + " input features");
-  weight_.value = Matrix<T>(1, num_parameters_, static_cast<T>(init_));
-  weight_.grad = Matrix<T>(1, num_parameters_);
+  build_feature_parameter(weight_, "prelu", num_parameters_, in_features, init_);
   return in_features;
 }
 

@@ -35,11 +35,7 @@ std::string LearnableSwish<T>::spec() const {
 
 template <class T>
 std::size_t LearnableSwish<T>::build(std::size_t in_features, Rng&) {
-  if (num_parameters_ != 1 && num_parameters_ != in_features)
-    throw std::invalid_argument("swish_learnable: num_parameters=" + std::to_string(num_parameters_) +
-                                " must be 1 or the " + std::to_string(in_features) + " input features");
-  beta_.value = Matrix<T>(1, num_parameters_, static_cast<T>(init_));
-  beta_.grad = Matrix<T>(1, num_parameters_);
+  build_feature_parameter(beta_, "swish_learnable", num_parameters_, in_features, init_);
   return in_features;
 }
 
