@@ -91,10 +91,13 @@ class TorchRun:
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--activ", default=str(ROOT / "build/rel/tools/activ/activ"))
+    p.add_argument("--activ", default=str(ROOT / "build/release/tools/activ/activ"))
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--epochs-per-round", type=int, default=2)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--torch-threads", type=int, default=None,
+                   help="torch.set_num_threads for torch's intra-op pool (default: --threads); with "
+                        "OPENBLAS_NUM_THREADS=2 in the environment, 1 here is torch's best use of 2 cores")
     p.add_argument("--batch", type=int, default=128)
     p.add_argument("--lr", type=float, default=0.001)
     p.add_argument("--torch-flush-denormal", action="store_true",
@@ -109,9 +112,11 @@ def main():
     print(f"machine: {cpu_model()}, {os.cpu_count()} logical CPUs; load average before: "
           f"{' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     print(f"torch {torch.__version__} ({torch.__config__.parallel_info().splitlines()[0].strip()}), "
-          f"numpy {np.__version__}; threads {a.threads}, batch {a.batch}, Adam lr {a.lr}"
+          f"numpy {np.__version__}; threads {a.threads} (torch intra-op {a.torch_threads or a.threads}, "
+          f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}), batch {a.batch}, Adam lr {a.lr}"
           f"{'; torch flushes denormals' if a.torch_flush_denormal else ''}")
-    torch_run = TorchRun(a.threads, a.batch, a.lr, seed=1)
+    torch_threads = a.threads if a.torch_threads is None else a.torch_threads
+    torch_run = TorchRun(torch_threads, a.batch, a.lr, seed=1)
     activ_times, torch_times = [], []
     activ_acc = 0.0
     for r in range(a.rounds):
