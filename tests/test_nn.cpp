@@ -4,8 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <activ/activation.hpp>
+#include <activ/threads.hpp>
 #include <cmath>
 #include <numeric>
+#include <thread>
 
 #include "io/npy.hpp"
 #include "nn/dense.hpp"
@@ -202,6 +204,28 @@ TEST(Optimizers, AdamAndAdamWAsTorch) {
   const std::vector<double> w = run(adamw, q, 1);
   EXPECT_NEAR(w[0], 1 * (1 - 0.01 * 0.5) - 0.01, 1e-9);
   EXPECT_THROW(activ::nn::make_optimizer<double>("rmsprop", 0.1, {&q}), std::invalid_argument);
+}
+
+// Adam splits a large parameter over activ's threads: the update must not depend on the
+// thread count (the first dense layer of the Fashion-MNIST model has 200 704 weights).
+TEST(Optimizers, AdamIsBitIdenticalForAnyThreadCount) {
+  const std::size_t n = std::size_t{1} << 19;
+  auto run_adam = [&](int threads) {
+    activ::set_num_threads(threads);
+    activ::nn::Parameter<float> p{"p", Matrix<float>(1, n), Matrix<float>(1, n)};
+    for (std::size_t i = 0; i < n; ++i) {
+      p.value.data[i] = std::sin(static_cast<float>(i));
+      p.grad.data[i] = std::cos(static_cast<float>(i) * 0.37f) * 1e-3f;
+    }
+    activ::nn::Adam<float> adam({&p}, {.lr = 0.01});
+    for (int step = 0; step < 3; ++step) adam.step();
+    return p.value.data;
+  };
+  const std::vector<float> one = run_adam(1), two = run_adam(2), three = run_adam(3);
+  activ::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  EXPECT_EQ(one, two);
+  EXPECT_EQ(one, three);
+  EXPECT_NE(one[12345], std::sin(12345.0f));  // the steps moved the parameter
 }
 
 TEST(ModelSpec, SplitsAtTopLevelCommas) {

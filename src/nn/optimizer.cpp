@@ -4,6 +4,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "kernels/parallel.hpp"
+
 namespace activ::nn {
 
 namespace {
@@ -108,9 +110,19 @@ void Adam<T>::step() {
   const T b1 = static_cast<T>(o_.beta1), b2 = static_cast<T>(o_.beta2), eps = static_cast<T>(o_.eps);
   const T l2 = o_.decoupled ? T(0) : static_cast<T>(o_.weight_decay);
   const T shrink = o_.decoupled ? static_cast<T>(1 - o_.lr * o_.weight_decay) : T(1);
-  for (std::size_t k = 0; k < params_.size(); ++k)
-    adam_update(params_[k]->value.data.data(), params_[k]->grad.data.data(), m_[k].data(), v_[k].data(),
-                params_[k]->value.size(), {shrink, l2, b1, b2, step_size, sqrt_bc2, eps});
+  const AdamConstants<T> c{shrink, l2, b1, b2, step_size, sqrt_bc2, eps};
+  // Each element's update depends on that element alone, so splitting a large parameter
+  // over activ's threads (the first dense layer's 200 704 weights) gives the same bits;
+  // single-threaded, the update took a fifth of a 2-thread epoch's CPU time.
+  for (std::size_t k = 0; k < params_.size(); ++k) {
+    T* p = params_[k]->value.data.data();
+    const T* grad = params_[k]->grad.data.data();
+    T* m = m_[k].data();
+    T* v = v_[k].data();
+    detail::parallel_for(params_[k]->value.size(), [&](std::size_t begin, std::size_t end) {
+      adam_update(p + begin, grad + begin, m + begin, v + begin, end - begin, c);
+    });
+  }
 }
 
 template <class T>
