@@ -8,6 +8,8 @@
 
 #include <activ/activ.hpp>
 
+#include "kernels/storage16.hpp"
+
 #include <bit>
 #include <cmath>
 #include <cstdint>
@@ -75,6 +77,83 @@ TEST(Float16, WideningAndNarrowingRoundTripEveryValue) {
     EXPECT_EQ(activ::to_bfloat16(static_cast<double>(f)), b) << std::hex << b.bits;
   }
 }
+
+// Whether |f| lies exactly halfway between two adjacent values of the 16-bit type (65520,
+// halfway between float16's largest finite value and 65536, counts: it rounds to inf).
+template <class H>
+bool is_midpoint_of(float f) {
+  const float a = std::fabs(f);
+  if (!std::isfinite(a)) return false;
+  if constexpr (std::is_same_v<H, float16>) {
+    if (a == 65520.0f) return true;
+  }
+  const H r = [&] {
+    if constexpr (std::is_same_v<H, float16>) return activ::to_float16(a);
+    else return activ::to_bfloat16(a);
+  }();
+  const float near = activ::to_float(r);
+  if (near == a || std::isinf(near)) return false;
+  H other = r;
+  other.bits = static_cast<std::uint16_t>(near < a ? r.bits + 1 : r.bits - 1);
+  return 2.0 * static_cast<double>(a) == static_cast<double>(near) + static_cast<double>(activ::to_float(other));
+}
+
+// The vectorised block conversions of the 16-bit kernels against the scalar ones: every
+// 16-bit value widened, and every 257th float32 bit pattern (plus every pattern around
+// float16's subnormal, normal and overflow thresholds) narrowed, with the midpoint flag.
+template <class H>
+void check_block_conversions() {
+  const std::vector<H> all = all_values<H>();
+  std::vector<float> wide(all.size());
+  activ::detail::widen_block(all.data(), wide.data(), all.size());
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const float want = activ::to_float(all[i]);
+    if (std::isnan(want)) {  // F16C quiets signalling NaNs; a NaN is all the kernels need
+      EXPECT_TRUE(std::isnan(wide[i])) << std::hex << all[i].bits;
+      continue;
+    }
+    EXPECT_EQ(std::bit_cast<std::uint32_t>(wide[i]), std::bit_cast<std::uint32_t>(want)) << std::hex << all[i].bits;
+  }
+  std::vector<float> x;
+  for (std::uint64_t b = 0; b <= 0xffffffffu; b += 257) x.push_back(std::bit_cast<float>(static_cast<std::uint32_t>(b)));
+  for (const std::uint32_t edge : {0x33800000u, 0x38800000u, 0x477ff000u, 0x3f800000u})
+    for (std::uint32_t d = 0; d < 8192; ++d) x.push_back(std::bit_cast<float>(edge - 4096 + d));
+  // Narrowed as one block (the vector paths), then the midpoint flag per 16 elements.
+  std::vector<H> narrow(x.size());
+  activ::detail::narrow_block(x.data(), narrow.data(), x.size());
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const float f = x[i], got = activ::to_float(narrow[i]);
+    const float want = [&] {
+      if constexpr (std::is_same_v<H, float16>) return activ::to_float(activ::to_float16(f));
+      else return activ::to_float(activ::to_bfloat16(f));
+    }();
+    if (std::isnan(f)) {
+      EXPECT_TRUE(std::isnan(got)) << f;
+    } else {
+      EXPECT_EQ(std::bit_cast<std::uint32_t>(got), std::bit_cast<std::uint32_t>(want)) << std::hexfloat << f;
+    }
+  }
+  std::size_t midpoints = 0;
+  for (std::size_t i = 0; i + 16 <= x.size(); i += 16) {
+    bool any = false;
+    for (std::size_t j = i; j < i + 16; ++j) {
+      const bool mid = is_midpoint_of<H>(x[j]);
+      any |= mid;
+      midpoints += mid;
+    }
+    EXPECT_EQ(activ::detail::narrow_block(&x[i], &narrow[i], 16), any) << std::hexfloat << x[i];
+  }
+  EXPECT_GT(midpoints, 100u);  // the sample does contain midpoints
+  // A block flags when any of its elements is one.
+  std::vector<float> block(1000, 1.0f);
+  std::vector<H> out(block.size());
+  EXPECT_FALSE(activ::detail::narrow_block(block.data(), out.data(), block.size()));
+  block[777] = std::is_same_v<H, float16> ? 0x1.002p0f : 0x1.01p0f;
+  EXPECT_TRUE(activ::detail::narrow_block(block.data(), out.data(), block.size()));
+}
+
+TEST(Float16, BlockConversionsMatchTheScalarOnes) { check_block_conversions<float16>(); }
+TEST(Float16, BlockConversionsMatchTheScalarOnesBfloat16) { check_block_conversions<bfloat16>(); }
 
 TEST(Float16, NarrowingRoundsToNearestEven) {
   // Every 4099th float bit pattern plus the edges: ties, overflow, subnormals, NaN.

@@ -14,6 +14,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
 
 #include "activ/float16.hpp"
 #include "kernels/parallel.hpp"
@@ -92,17 +96,143 @@ bool is_midpoint<float16>(float r) {
   return units - std::floor(units) == 0.5f;
 }
 
-float widen(float16 h) { return to_float(h); }
-float widen(bfloat16 b) { return to_float(b); }
-template <class H> H narrow(float f);
-template <> float16 narrow<float16>(float f) { return to_float16(f); }
-template <> bfloat16 narrow<bfloat16>(float f) { return to_bfloat16(f); }
 template <class H> H narrow_once(double d);
 template <> float16 narrow_once<float16>(double d) { return to_float16(d); }
 template <> bfloat16 narrow_once<bfloat16>(double d) { return to_bfloat16(d); }
 
-constexpr std::size_t kBlock = 1024;
+}  // namespace
 
+// Block conversions, written branch-free (every case computed, one selected) so that the
+// compiler vectorises them; compiled for AVX-512, AVX2 and baseline x86-64, picked at
+// load. The same cases as to_float / to_float16 / to_bfloat16 / is_midpoint above (the
+// tests compare them). narrow_block returns whether any result was a midpoint (those
+// elements are then recomputed, see the file comment).
+#if defined(__x86_64__) && defined(__GNUC__)
+#define ACTIV_STORAGE16_CLONES [[gnu::target_clones("avx512f", "avx2", "default")]]
+#else
+#define ACTIV_STORAGE16_CLONES
+#endif
+
+// a where c holds, else b, with masks: GCC does not if-convert the ternary chains below
+// (their operands include float operations, which it will not speculate), so they would
+// stay branches and the loops scalar.
+inline std::uint32_t select(bool c, std::uint32_t a, std::uint32_t b) {
+  const std::uint32_t mask = 0u - static_cast<std::uint32_t>(c);
+  return (a & mask) | (b & ~mask);
+}
+
+ACTIV_STORAGE16_CLONES void widen_block(const bfloat16* __restrict in, float* __restrict out, std::size_t m) {
+  for (std::size_t i = 0; i < m; ++i) out[i] = std::bit_cast<float>(std::uint32_t{in[i].bits} << 16);
+}
+
+ACTIV_STORAGE16_CLONES void widen_float16_generic(const float16* __restrict in, float* __restrict out, std::size_t m) {
+  for (std::size_t i = 0; i < m; ++i) {
+    const std::uint32_t h = in[i].bits;
+    const std::uint32_t sign = (h & 0x8000u) << 16, exponent = (h >> 10) & 0x1fu, fraction = h & 0x3ffu;
+    const std::uint32_t subnormal = sign | std::bit_cast<std::uint32_t>(static_cast<float>(fraction) * 0x1p-24f);
+    const std::uint32_t special = sign | 0x7f800000u | (fraction << 13);
+    const std::uint32_t normal = sign | ((exponent + 112) << 23) | (fraction << 13);
+    out[i] = std::bit_cast<float>(select(exponent == 0, subnormal, select(exponent == 31, special, normal)));
+  }
+}
+
+ACTIV_STORAGE16_CLONES bool narrow_block(const float* __restrict in, bfloat16* __restrict out, std::size_t m) {
+  std::uint32_t midpoint = 0;  // bitwise, not ||: branch-free so that it vectorises
+  for (std::size_t i = 0; i < m; ++i) {
+    const std::uint32_t x = std::bit_cast<std::uint32_t>(in[i]);
+    const std::uint32_t rounded = (x + 0x7fffu + ((x >> 16) & 1u)) >> 16, quiet = (x >> 16) | 0x40u;
+    out[i].bits = static_cast<std::uint16_t>((x & 0x7fffffffu) > 0x7f800000u ? quiet : rounded);
+    midpoint |= select((x & 0x7f800000u) != 0x7f800000u, 1u, 0u) & select((x & 0xffffu) == 0x8000u, 1u, 0u);
+  }
+  return midpoint != 0;
+}
+
+// Whether any of in[0, m) lies exactly halfway between two float16 values: 65520; in
+// the normal range, 1 followed by 12 zeros below the 10 kept fraction bits; below 2^-14,
+// |x| 2^24 = M 2^(e - 126) with a fraction of exactly 1/2, i.e. M's low 126 - e bits are
+// 1 then zeros (never when that exceeds M's 24 bits).
+ACTIV_STORAGE16_CLONES bool any_float16_midpoint(const float* __restrict in, std::size_t m) {
+  std::uint32_t midpoint = 0;
+  for (std::size_t i = 0; i < m; ++i) {
+    const std::uint32_t ax = std::bit_cast<std::uint32_t>(in[i]) & 0x7fffffffu;
+    const std::uint32_t shift = std::min(126u - std::min(ax >> 23, 126u), 31u);
+    const std::uint32_t mantissa = (ax & 0x7fffffu) | 0x800000u;
+    const std::uint32_t half_unit = (1u << shift) >> 1;  // 0 when shift == 0
+    const std::uint32_t sub_mid = select((mantissa & ((1u << shift) - 1u)) == half_unit, 1u, 0u);
+    const std::uint32_t normal_mid = select(((ax - 0x38000000u) & 0x1fffu) == 0x1000u, 1u, 0u);
+    midpoint |= select(ax == 0x477ff000u, 1u, 0u) |
+                (select(ax >= 0x38800000u, 1u, 0u) & select(ax < 0x477ff000u, 1u, 0u) & normal_mid) |
+                (select(ax < 0x38800000u, 1u, 0u) & sub_mid & select(shift > 0u, 1u, 0u));
+  }
+  return midpoint != 0;
+}
+
+ACTIV_STORAGE16_CLONES void narrow_float16_bits(const float* __restrict in, float16* __restrict out, std::size_t m) {
+  for (std::size_t i = 0; i < m; ++i) {
+    const std::uint32_t x = std::bit_cast<std::uint32_t>(in[i]);
+    const std::uint32_t sign = (x >> 16) & 0x8000u, ax = x & 0x7fffffffu;
+    const std::uint32_t quiet = sign | 0x7e00u | ((ax >> 13) & 0x3ffu), infinity = sign | 0x7c00u;
+    // Below 2^-14: adding 0.5 rounds |x| to a multiple of 2^-24 (see to_float16).
+    const bool tiny = ax < 0x38800000u;
+    const float small = std::bit_cast<float>(select(tiny, ax, 0u));
+    const std::uint32_t subnormal = sign | (std::bit_cast<std::uint32_t>(small + 0.5f) - 0x3f000000u);
+    const std::uint32_t r = ax - 0x38000000u;
+    const std::uint32_t normal = sign | ((r + 0xfffu + ((r >> 13) & 1u)) >> 13);
+    out[i].bits = static_cast<std::uint16_t>(
+        select(ax > 0x7f800000u, quiet, select(ax >= 0x477ff000u, infinity, select(tiny, subnormal, normal))));
+  }
+}
+
+bool narrow_float16_generic(const float* in, float16* out, std::size_t m) {
+  narrow_float16_bits(in, out, m);
+  return any_float16_midpoint(in, m);
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+// F16C (every AVX2 CPU has it) converts 8 lanes in one instruction, rounding to nearest
+// even, NaN quieted, subnormals kept: the same results as to_float16 / to_float. The
+// midpoint test stays the generic loop's.
+[[gnu::target("avx2,f16c")]] void widen_float16_f16c(const float16* in, float* out, std::size_t m) {
+  std::size_t i = 0;
+  for (; i + 8 <= m; i += 8)
+    _mm256_storeu_ps(out + i, _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(in + i))));
+  for (; i < m; ++i) out[i] = to_float(in[i]);
+}
+
+[[gnu::target("avx2,f16c")]] bool narrow_float16_f16c(const float* in, float16* out, std::size_t m) {
+  std::size_t i = 0;
+  for (; i + 8 <= m; i += 8)
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i),
+                     _mm256_cvtps_ph(_mm256_loadu_ps(in + i), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+  for (; i < m; ++i) out[i] = to_float16(in[i]);
+  return any_float16_midpoint(in, m);
+}
+
+// AVX2 (which __builtin_cpu_supports reports only where the OS saves the AVX state) and
+// CPUID's F16C bit; clang's __builtin_cpu_supports does not know "f16c".
+bool has_f16c() {
+  static const bool yes = [] {
+    unsigned a = 0, b = 0, c = 0, d = 0;
+    return __builtin_cpu_supports("avx2") && __get_cpuid(1, &a, &b, &c, &d) && (c & bit_F16C) != 0;
+  }();
+  return yes;
+}
+
+void widen_block(const float16* in, float* out, std::size_t m) {
+  if (has_f16c()) return widen_float16_f16c(in, out, m);
+  widen_float16_generic(in, out, m);
+}
+bool narrow_block(const float* in, float16* out, std::size_t m) {
+  if (has_f16c()) return narrow_float16_f16c(in, out, m);
+  return narrow_float16_generic(in, out, m);
+}
+#else
+void widen_block(const float16* in, float* out, std::size_t m) { widen_float16_generic(in, out, m); }
+bool narrow_block(const float* in, float16* out, std::size_t m) { return narrow_float16_generic(in, out, m); }
+#endif
+
+namespace {
+constexpr std::size_t kBlock = 1024;
 }  // namespace
 
 template <class H>
@@ -111,15 +241,13 @@ void forward16(const Kernels& k, const Slots& slots, const H* x, H* y, std::size
     float xf[kBlock], yf[kBlock];
     for (std::size_t b = begin; b < end; b += kBlock) {
       const std::size_t m = std::min(kBlock, end - b);
-      for (std::size_t i = 0; i < m; ++i) xf[i] = widen(x[b + i]);
+      widen_block(x + b, xf, m);
       Slots s = slots;
       s.offset = b;
       k.forward_f32(s, xf, yf, m);
+      if (!narrow_block(yf, y + b, m)) continue;
       for (std::size_t i = 0; i < m; ++i) {
-        if (!is_midpoint<H>(yf[i])) {
-          y[b + i] = narrow<H>(yf[i]);
-          continue;
-        }
+        if (!is_midpoint<H>(yf[i])) continue;
         const double xd = xf[i];
         double yd = 0;
         Slots one = slots;
@@ -137,18 +265,14 @@ void backward16(const Kernels& k, const Slots& slots, const H* x, const H* dy, H
     float xf[kBlock], dyf[kBlock], dxf[kBlock];
     for (std::size_t b = begin; b < end; b += kBlock) {
       const std::size_t m = std::min(kBlock, end - b);
-      for (std::size_t i = 0; i < m; ++i) {
-        xf[i] = widen(x[b + i]);
-        dyf[i] = widen(dy[b + i]);
-      }
+      widen_block(x + b, xf, m);
+      widen_block(dy + b, dyf, m);
       Slots s = slots;
       s.offset = b;
       k.backward_f32(s, xf, dyf, dxf, m);
+      if (!narrow_block(dxf, dx + b, m)) continue;
       for (std::size_t i = 0; i < m; ++i) {
-        if (!is_midpoint<H>(dxf[i])) {
-          dx[b + i] = narrow<H>(dxf[i]);
-          continue;
-        }
+        if (!is_midpoint<H>(dxf[i])) continue;
         const double xd = xf[i], dyd = dyf[i];
         double dxd = 0;
         Slots one = slots;
