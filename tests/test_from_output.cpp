@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "catalog/entry.hpp"
+#include "kernels/kernels.hpp"
 #include "reference/mpfr_real.hpp"
 #include "reference/reference.hpp"
 
@@ -167,6 +168,33 @@ TEST(BackwardFromOutput, Float64CorrectForTheGivenYAndWithinTheBarWhereWellCondi
     const Measured m = measure<double>(activ::parse(spec), x);
     std::printf("  %-24s f64: %.3f ULP given y, %.3f ULP at x where well conditioned, %.3g anywhere\n", spec.c_str(),
                 m.given_y, m.at_x, m.at_x_anywhere);
+  }
+}
+
+// The float32 SIMD bodies (elementwise.cc) promise the scalar kernels' bits: every 1021st
+// float32 bit pattern as y (NaN, infinities, subnormals included) with varied dy, over a
+// length that leaves a partial last vector.
+TEST(BackwardFromOutput, SimdBodiesGiveTheScalarKernelsBits) {
+  std::vector<float> y, dy;
+  for (std::uint64_t b = 0; b <= 0xffffffffu; b += 1021) {
+    y.push_back(std::bit_cast<float>(static_cast<std::uint32_t>(b)));
+    dy.push_back(static_cast<float>(static_cast<int>(b % 7) - 3) * 0.37f);
+  }
+  y.resize(y.size() - 5), dy.resize(y.size());
+  for (const char* spec : {"sigmoid", "tanh", "exponential", "relu", "elu", "selu", "celu(alpha=0.7)", "elu(alpha=2)"}) {
+    const Activation a = activ::parse(spec);
+    const auto& entry = activ::detail::ActivationAccess::entry(a);
+    const activ::detail::Slots slots = activ::detail::ActivationAccess::slots(a);
+    std::vector<float> simd(y.size()), scalar(y.size());
+    activ::detail::kernels(entry.family).backward_from_output_f32(slots, y.data(), dy.data(), simd.data(), y.size());
+    activ::detail::scalar_kernels(entry.family).backward_from_output_f32(slots, y.data(), dy.data(), scalar.data(),
+                                                                          y.size());
+    std::size_t differ = 0;
+    for (std::size_t i = 0; i < y.size(); ++i)
+      if (std::bit_cast<std::uint32_t>(simd[i]) != std::bit_cast<std::uint32_t>(scalar[i]) &&
+          !(std::isnan(simd[i]) && std::isnan(scalar[i])) && differ++ < 5)
+        ADD_FAILURE() << spec << " y = " << y[i] << " dy = " << dy[i] << ": SIMD " << simd[i] << ", scalar " << scalar[i];
+    EXPECT_EQ(differ, 0u) << spec;
   }
 }
 

@@ -1,5 +1,6 @@
 // kernels(Family): the scalar kernels, with float32 (and float64 for the exact
-// piecewise-linear families) replaced by the SIMD bodies of src/kernels/simd/.
+// piecewise-linear families, and float32 backward from the output) replaced by the SIMD
+// bodies of src/kernels/simd/.
 #include <array>
 
 #include "kernels/kernels.hpp"
@@ -101,6 +102,17 @@ Kernels assemble(Family f) {
     case Family::log1mexp: use(simd::Log1mexpForwardF32, simd::Log1mexpBackwardF32); break;
     case Family::count_: break;
   }
+#define ACTIV_USE_FROM_OUTPUT(Name) \
+  if (k.backward_from_output_f32) k.backward_from_output_f32 = simd::Name##BackwardFromOutputF32;
+  switch (f) {
+    case Family::sigmoid: ACTIV_USE_FROM_OUTPUT(Sigmoid) break;
+    case Family::tanh: ACTIV_USE_FROM_OUTPUT(Tanh) break;
+    case Family::exponential: ACTIV_USE_FROM_OUTPUT(Exponential) break;
+    case Family::relu: ACTIV_USE_FROM_OUTPUT(Relu) break;
+    case Family::elu: ACTIV_USE_FROM_OUTPUT(Elu) break;
+    default: break;
+  }
+#undef ACTIV_USE_FROM_OUTPUT
   return k;
 }
 

@@ -14,6 +14,7 @@
 #include <hwy/contrib/math/math-inl.h>
 #include <hwy/highway.h>
 
+#include <cmath>
 #include <cstring>
 
 #include "kernels/simd/elementwise.hpp"
@@ -789,6 +790,80 @@ bool BackwardF64(const Slots& s, const double* x, const double* dy, double* dx, 
   return true;
 }
 
+// ---- backward from the output ------------------------------------------------------
+// dx = dy * f'(x) computed from y = f(x): the scalar kernels' operations
+// (scalar/*.hpp, derivative_from_output with W = double) in float64 lanes, in the same
+// order and without contraction, so the results are the scalar kernels' bits: y (1 - y)
+// and (1 - y)(1 + y) are exact in float64 for a float y, the product with dy rounds once
+// in float64 and once to float32, as there.
+struct FromOutputConstants {
+  double scale, at_zero, c_hi, c_lo, div;  // elu's (see Elu::derivative_from_output)
+  explicit FromOutputConstants(const Slots& s) {
+    scale = static_cast<double>(s[1]);
+    at_zero = s[3] != 0 ? scale : static_cast<double>(s[1] * s[0] / s[2]);
+    const long double c = s[1] * s[0], e = std::fma(s[1], s[0], -c);
+    c_hi = static_cast<double>(c);
+    c_lo = static_cast<double>((c - static_cast<long double>(c_hi)) + e);
+    div = static_cast<double>(s[2]);
+  }
+};
+struct SigmoidFromOutput {
+  static V Derivative(const FromOutputConstants&, V y) { return hn::Mul(y, hn::Sub(Lit(1.0), y)); }
+};
+struct TanhFromOutput {
+  static V Derivative(const FromOutputConstants&, V y) { return hn::Mul(hn::Sub(Lit(1.0), y), hn::Add(Lit(1.0), y)); }
+};
+struct ExponentialFromOutput {
+  static V Derivative(const FromOutputConstants&, V y) { return y; }
+};
+struct ReluFromOutput {  // 1 where y > 0, else 0; NaN stays NaN
+  static V Derivative(const FromOutputConstants&, V y) {
+    const V zero_or_nan = hn::IfThenElse(hn::IsNaN(y), y, hn::Zero(D()));
+    return hn::IfThenElse(hn::Gt(y, hn::Zero(D())), Lit(1.0), zero_or_nan);
+  }
+};
+struct EluFromOutput {
+  static V Derivative(const FromOutputConstants& c, V y) {
+    const V sum = hn::Add(hn::Add(y, Lit(c.c_hi)), Lit(c.c_lo));
+    const V below = c.div == 1.0 ? sum : hn::Div(sum, Lit(c.div));  // elu and selu: no division (x / 1 = x)
+    const V at_or_below = hn::IfThenElse(hn::Eq(y, hn::Zero(D())), Lit(c.at_zero), below);
+    return hn::IfThenElse(hn::Gt(y, hn::Zero(D())), Lit(c.scale), at_or_below);
+  }
+};
+
+template <class Op>
+HWY_INLINE VF FromOutputLanes(const FromOutputConstants& c, VF yf, VF dyf) {
+  const D d;
+  const V g = hn::Mul(hn::PromoteTo(d, dyf), Op::Derivative(c, hn::PromoteTo(d, yf)));
+  return hn::DemoteTo(DF(), g);
+}
+
+template <class Op>
+void BackwardFromOutput(const Slots& s, const float* y, const float* dy, float* dx, std::size_t n) {
+  const FromOutputConstants c(s);
+  const DF df;
+  const std::size_t lanes = hn::Lanes(df);
+  std::size_t i = 0;
+  for (; i + lanes <= n; i += lanes)
+    hn::StoreU(FromOutputLanes<Op>(c, hn::LoadU(df, y + i), hn::LoadU(df, dy + i)), df, dx + i);
+  if (i < n) {
+    HWY_ALIGN float by[hn::MaxLanes(df)] = {};
+    HWY_ALIGN float bdy[hn::MaxLanes(df)] = {};
+    HWY_ALIGN float bdx[hn::MaxLanes(df)];
+    std::memcpy(by, y + i, (n - i) * sizeof(float));
+    std::memcpy(bdy, dy + i, (n - i) * sizeof(float));
+    hn::Store(FromOutputLanes<Op>(c, hn::Load(df, by), hn::Load(df, bdy)), df, bdx);
+    std::memcpy(dx + i, bdx, (n - i) * sizeof(float));
+  }
+}
+
+#define ACTIV_SIMD_FROM_OUTPUT_FAMILY(Name)                                                                    \
+  void Name##BackwardFromOutputF32(const Slots& s, const float* y, const float* dy, float* dx, std::size_t n) { \
+    BackwardFromOutput<Name##FromOutput>(s, y, dy, dx, n);                                                     \
+  }
+ACTIV_SIMD_FROM_OUTPUT_FAMILIES(ACTIV_SIMD_FROM_OUTPUT_FAMILY)
+#undef ACTIV_SIMD_FROM_OUTPUT_FAMILY
+
 #define ACTIV_SIMD_F64_FAMILY(Name)                                                                    \
   bool Name##ForwardF64(const Slots& s, const double* x, double* y, std::size_t n) {                   \
     return ForwardF64<Name>(s, x, y, n);                                                               \
@@ -827,6 +902,14 @@ namespace activ::detail::simd {
   }
 ACTIV_SIMD_FAMILIES(ACTIV_SIMD_EXPORT)
 #undef ACTIV_SIMD_EXPORT
+
+#define ACTIV_SIMD_FROM_OUTPUT_EXPORT(Name)                                                                    \
+  HWY_EXPORT(Name##BackwardFromOutputF32);                                                                     \
+  void Name##BackwardFromOutputF32(const Slots& s, const float* y, const float* dy, float* dx, std::size_t n) { \
+    HWY_DYNAMIC_DISPATCH(Name##BackwardFromOutputF32)(s, y, dy, dx, n);                                        \
+  }
+ACTIV_SIMD_FROM_OUTPUT_FAMILIES(ACTIV_SIMD_FROM_OUTPUT_EXPORT)
+#undef ACTIV_SIMD_FROM_OUTPUT_EXPORT
 
 #define ACTIV_SIMD_F64_EXPORT(Name)                                                                    \
   HWY_EXPORT(Name##ForwardF64);                                                                        \

@@ -51,6 +51,15 @@
   X(HardShrink)                    \
   X(SoftShrink)
 
+// Backward from the forward's output y (Kernels::backward_from_output_f32), for the
+// families whose derivative follows from y; only called for settings where it does.
+#define ACTIV_SIMD_FROM_OUTPUT_FAMILIES(X) \
+  X(Sigmoid)                               \
+  X(Tanh)                                  \
+  X(Exponential)                           \
+  X(Relu)                                  \
+  X(Elu)
+
 namespace activ::detail::simd {
 
 #define ACTIV_SIMD_DECLARE(Name)                                                     \
@@ -58,6 +67,11 @@ namespace activ::detail::simd {
   void Name##BackwardF32(const Slots& s, const float* x, const float* dy, float* dx, std::size_t n);
 ACTIV_SIMD_FAMILIES(ACTIV_SIMD_DECLARE)
 #undef ACTIV_SIMD_DECLARE
+
+#define ACTIV_SIMD_FROM_OUTPUT_DECLARE(Name) \
+  void Name##BackwardFromOutputF32(const Slots& s, const float* y, const float* dy, float* dx, std::size_t n);
+ACTIV_SIMD_FROM_OUTPUT_FAMILIES(ACTIV_SIMD_FROM_OUTPUT_DECLARE)
+#undef ACTIV_SIMD_FROM_OUTPUT_DECLARE
 
 #define ACTIV_SIMD_F64_DECLARE(Name)                                                   \
   bool Name##ForwardF64(const Slots& s, const double* x, double* y, std::size_t n);    \
