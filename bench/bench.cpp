@@ -6,7 +6,11 @@
 // Benchmark names: DIR/FUNCTION/IMPL/tT/N, e.g. fwd/gelu/onednn/t1/1048576, with
 // FUNCTION an activ spec (the definition every implementation in the row computes),
 // IMPL one of activ, onednn, libtorch, xnnpack, and the copies as
-// fwd/memcpy/copy/t1/N and bwd/copy3/copy/t1/N. Softmax and log_softmax along an axis
+// fwd/memcpy/copy/t1/N and bwd/copy3/copy/t1/N. DIR is fwd or bwd (float32, backward
+// from x), bwdy (float32 backward from the forward's output y, as PyTorch's autograd and
+// oneDNN's *_use_dst_for_bwd do), or fwd_bf16 / bwd_bf16 / fwd_f16 / bwd_f16 (16-bit
+// storage); each DIR has its own copy row of the same bytes (DIR/memcpy/copy or
+// DIR/copy3/copy), so every ratio compares like with like. Softmax and log_softmax along an axis
 // are softmax/FUNCTION/ROW/AXIS/IMPL/t1/N (see register_softmax_size; --softmax-sizes
 // picks their N, --sizes the elementwise N, either may be empty). bench/run_bench.py
 // turns the JSON output into docs/results/performance.json and docs/performance.md.
@@ -75,11 +79,39 @@ Buffers& buffers(std::size_t n) {
   return b;
 }
 
+// The same x and dy in 16-bit storage, for the fwd_bf16 / bwd_bf16 / fwd_f16 / bwd_f16
+// rows; made on first use for a size (most rows do not need them).
+struct Buffers16 {
+  std::size_t n = 0;
+  std::vector<activ::bfloat16> bx, bdy, by, bdx;
+  std::vector<activ::float16> hx, hdy, hy, hdx;
+};
+
+Buffers16& buffers16(const Buffers& b) {
+  static Buffers16 h;
+  if (h.n != b.n) {
+    h = Buffers16{};
+    h.n = b.n;
+    for (std::size_t i = 0; i < b.n; ++i) {
+      h.bx.push_back(activ::to_bfloat16(b.x[i])), h.bdy.push_back(activ::to_bfloat16(b.dy[i]));
+      h.hx.push_back(activ::to_float16(b.x[i])), h.hdy.push_back(activ::to_float16(b.dy[i]));
+    }
+    h.by.resize(b.n), h.bdx.resize(b.n), h.hy.resize(b.n), h.hdx.resize(b.n);  // zero: pages touched
+  }
+  return h;
+}
+
 // Read x, read dy, write dx: the memory traffic of any backward pass. Vectorised by the
 // compiler (-O3), for AVX2 where the machine has it.
 __attribute__((target_clones("avx2", "default"))) void copy3(const float* __restrict a, const float* __restrict b,
                                                              float* __restrict c, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) c[i] = a[i] + b[i];
+}
+// The same traffic for 16-bit elements.
+__attribute__((target_clones("avx2", "default"))) void copy3_16(const std::uint16_t* __restrict a,
+                                                                const std::uint16_t* __restrict b,
+                                                                std::uint16_t* __restrict c, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) c[i] = static_cast<std::uint16_t>(a[i] + b[i]);
 }
 
 // ---- implementations ------------------------------------------------------------------------
@@ -88,7 +120,7 @@ __attribute__((target_clones("avx2", "default"))) void copy3(const float* __rest
 using Pass = std::function<void(Buffers&)>;
 
 struct Impl {
-  std::string dir;       // fwd | bwd
+  std::string dir;       // fwd | bwd | bwdy | fwd_bf16 | bwd_bf16 | fwd_f16 | bwd_f16
   std::string function;  // the activ spec of the definition
   std::string impl;      // activ | onednn | libtorch | xnnpack | copy
   int threads;           // 1, or the hardware concurrency
@@ -157,6 +189,45 @@ void add_activ(const std::string& spec) {
   }
 }
 
+// Backward from the output and 16-bit storage (one thread): for the entries whose
+// derivative follows from y, and for the functions the peers offer in 16 bits.
+const std::vector<std::string> kFromOutputSpecs = {"sigmoid", "tanh", "exponential", "elu", "selu", "relu"};
+const std::vector<std::string> kStorage16Specs = {"relu", "sigmoid", "tanh", "gelu", "silu", "elu", "mish", "softplus"};
+
+template <class T>
+std::span<const T> cspan(const std::vector<T>& v) {
+  return std::span<const T>(v);
+}
+
+void add_activ_extra() {
+  for (const std::string& spec : kFromOutputSpecs) {
+    const activ::Activation a = activ::parse(spec);
+    add("bwdy", spec, "activ", 1, [a](Buffers& b) {
+      a.forward(cspan(b.x), std::span<float>(b.aux));  // the saved forward result, outside the timing
+      return Pass([a](Buffers& b) { a.backward_from_output(cspan(b.aux), cspan(b.dy), std::span<float>(b.dx)); });
+    });
+  }
+  for (const std::string& spec : kStorage16Specs) {
+    const activ::Activation a = activ::parse(spec);
+    add("fwd_bf16", spec, "activ", 1, [a](Buffers& b) {
+      Buffers16& h = buffers16(b);
+      return Pass([a, &h](Buffers&) { a.forward(cspan(h.bx), std::span<activ::bfloat16>(h.by)); });
+    });
+    add("bwd_bf16", spec, "activ", 1, [a](Buffers& b) {
+      Buffers16& h = buffers16(b);
+      return Pass([a, &h](Buffers&) { a.backward(cspan(h.bx), cspan(h.bdy), std::span<activ::bfloat16>(h.bdx)); });
+    });
+    add("fwd_f16", spec, "activ", 1, [a](Buffers& b) {
+      Buffers16& h = buffers16(b);
+      return Pass([a, &h](Buffers&) { a.forward(cspan(h.hx), std::span<activ::float16>(h.hy)); });
+    });
+    add("bwd_f16", spec, "activ", 1, [a](Buffers& b) {
+      Buffers16& h = buffers16(b);
+      return Pass([a, &h](Buffers&) { a.backward(cspan(h.hx), cspan(h.hdy), std::span<activ::float16>(h.hdx)); });
+    });
+  }
+}
+
 #if ACTIV_BENCH_ONEDNN
 // ---- oneDNN eltwise (v2.6 API): forward_inference, and backward from src ---------------------
 struct Dnnl {
@@ -207,8 +278,91 @@ void add_onednn(const std::string& spec, dnnl::algorithm alg, float alpha, float
   }
 }
 
+// oneDNN in the extra rows: backward from dst (the *_use_dst_for_bwd algorithms), and
+// bf16 / f16 storage where this oneDNN and CPU implement it (probed on a small tensor:
+// rows it rejects are left out rather than failing the run).
+using DnnlType = dnnl::memory::data_type;
+bool onednn_supports(dnnl::algorithm alg, float alpha, float beta, DnnlType type, bool backward) {
+  try {
+    Dnnl& d = dnnl_ctx();
+    const dnnl::memory::desc md({64}, type, dnnl::memory::format_tag::a);
+    const dnnl::eltwise_forward::primitive_desc fpd(
+        dnnl::eltwise_forward::desc(dnnl::prop_kind::forward_training, alg, md, alpha, beta), d.engine);
+    if (backward) dnnl::eltwise_backward::primitive_desc(dnnl::eltwise_backward::desc(alg, md, md, alpha, beta), d.engine, fpd);
+    return true;
+  } catch (const dnnl::error&) {
+    return false;
+  }
+}
+
+// One oneDNN eltwise pass over n elements of `type` at the given pointers: forward
+// (src -> dst) when diff_dst is null, else backward (from src, or from dst for the
+// *_use_dst_for_bwd algorithms).
+Pass onednn_pass(dnnl::algorithm alg, float alpha, float beta, DnnlType type, std::size_t n, void* src, void* dst,
+                 void* diff_dst = nullptr, void* diff_src = nullptr, bool from_dst = false) {
+  Dnnl& d = dnnl_ctx();
+  const dnnl::memory::desc md({static_cast<dnnl::memory::dim>(n)}, type, dnnl::memory::format_tag::a);
+  const dnnl::eltwise_forward::primitive_desc fpd(
+      dnnl::eltwise_forward::desc(diff_dst ? dnnl::prop_kind::forward_training : dnnl::prop_kind::forward_inference,
+                                  alg, md, alpha, beta),
+      d.engine);
+  auto m = [&](void* p) { return std::make_shared<dnnl::memory>(md, d.engine, p); };
+  if (!diff_dst) {
+    auto prim = std::make_shared<dnnl::eltwise_forward>(fpd);
+    auto s = m(src), t = m(dst);
+    return [=, &d](Buffers&) {
+      prim->execute(d.stream, {{DNNL_ARG_SRC, *s}, {DNNL_ARG_DST, *t}});
+      d.stream.wait();
+    };
+  }
+  const dnnl::eltwise_backward::primitive_desc pd(dnnl::eltwise_backward::desc(alg, md, md, alpha, beta), d.engine, fpd);
+  auto prim = std::make_shared<dnnl::eltwise_backward>(pd);
+  auto data = m(from_dst ? dst : src), dd = m(diff_dst), ds = m(diff_src);
+  const int data_arg = from_dst ? DNNL_ARG_DST : DNNL_ARG_SRC;
+  return [=, &d](Buffers&) {
+    prim->execute(d.stream, {{data_arg, *data}, {DNNL_ARG_DIFF_DST, *dd}, {DNNL_ARG_DIFF_SRC, *ds}});
+    d.stream.wait();
+  };
+}
+
+void add_onednn_extra(const std::string& spec, dnnl::algorithm alg, dnnl::algorithm use_dst_alg, float alpha,
+                      float beta) {
+  if (std::find(kFromOutputSpecs.begin(), kFromOutputSpecs.end(), spec) != kFromOutputSpecs.end() &&
+      onednn_supports(use_dst_alg, alpha, beta, DnnlType::f32, true))
+    add("bwdy", spec, "onednn", 1, [=](Buffers& b) {
+      onednn_pass(use_dst_alg, alpha, beta, DnnlType::f32, b.n, b.x.data(), b.aux.data())(b);  // y, untimed
+      return onednn_pass(use_dst_alg, alpha, beta, DnnlType::f32, b.n, b.x.data(), b.aux.data(), b.dy.data(),
+                         b.dx.data(), true);
+    });
+  if (std::find(kStorage16Specs.begin(), kStorage16Specs.end(), spec) == kStorage16Specs.end()) return;
+  for (const bool bf16 : {true, false}) {
+    const DnnlType type = bf16 ? DnnlType::bf16 : DnnlType::f16;
+    const std::string suffix = bf16 ? "_bf16" : "_f16";
+    if (onednn_supports(alg, alpha, beta, type, false))
+      add("fwd" + suffix, spec, "onednn", 1, [=](Buffers& b) {
+        Buffers16& h = buffers16(b);
+        return bf16 ? onednn_pass(alg, alpha, beta, type, b.n, h.bx.data(), h.by.data())
+                    : onednn_pass(alg, alpha, beta, type, b.n, h.hx.data(), h.hy.data());
+      });
+    if (onednn_supports(alg, alpha, beta, type, true))
+      add("bwd" + suffix, spec, "onednn", 1, [=](Buffers& b) {
+        Buffers16& h = buffers16(b);
+        return bf16 ? onednn_pass(alg, alpha, beta, type, b.n, h.bx.data(), h.by.data(), h.bdy.data(), h.bdx.data())
+                    : onednn_pass(alg, alpha, beta, type, b.n, h.hx.data(), h.hy.data(), h.hdy.data(), h.hdx.data());
+      });
+  }
+}
+
 void add_onednn_all() {
   using A = dnnl::algorithm;
+  add_onednn_extra("relu", A::eltwise_relu, A::eltwise_relu_use_dst_for_bwd, 0, 0);
+  add_onednn_extra("sigmoid", A::eltwise_logistic, A::eltwise_logistic_use_dst_for_bwd, 0, 0);
+  add_onednn_extra("tanh", A::eltwise_tanh, A::eltwise_tanh_use_dst_for_bwd, 0, 0);
+  add_onednn_extra("elu", A::eltwise_elu, A::eltwise_elu_use_dst_for_bwd, 1, 0);
+  add_onednn_extra("exponential", A::eltwise_exp, A::eltwise_exp_use_dst_for_bwd, 0, 0);
+  add_onednn_extra("gelu", A::eltwise_gelu_erf, A::eltwise_gelu_erf, 0, 0);
+  add_onednn_extra("silu", A::eltwise_swish, A::eltwise_swish, 1, 0);
+  add_onednn_extra("mish", A::eltwise_mish, A::eltwise_mish, 0, 0);
   add_onednn("relu", A::eltwise_relu, 0, 0);
   add_onednn("leaky_relu", A::eltwise_relu, 0.01f, 0);
   add_onednn("elu", A::eltwise_elu, 1, 0);
@@ -237,6 +391,8 @@ using TorchFwd = std::function<void(at::Tensor& y, const at::Tensor& x)>;
 // dx, dy, x, and y = the forward result (PyTorch's sigmoid and tanh backward read it).
 using TorchBwd = std::function<void(at::Tensor& dx, const at::Tensor& dy, const at::Tensor& x, const at::Tensor& y)>;
 
+void add_libtorch16(const std::string& spec, const TorchFwd& fwd, const TorchBwd& bwd);
+
 void add_libtorch(const std::string& spec, TorchFwd fwd, TorchBwd bwd) {
   const int hw = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   for (const int t : {1, hw}) {
@@ -256,6 +412,62 @@ void add_libtorch(const std::string& spec, TorchFwd fwd, TorchBwd bwd) {
       return Pass([=](Buffers&) { bwd(*dx, *dy, *x, *y); });
     });
   }
+  if (std::find(kStorage16Specs.begin(), kStorage16Specs.end(), spec) != kStorage16Specs.end())
+    add_libtorch16(spec, fwd, bwd);
+}
+
+// The same ATen ops on bfloat16 and float16 tensors (what a model in that dtype runs),
+// where this libtorch implements them on the CPU (probed on a small tensor).
+void add_libtorch16(const std::string& spec, const TorchFwd& fwd, const TorchBwd& bwd) {
+  for (const bool bf16 : {true, false}) {
+    const at::ScalarType type = bf16 ? at::kBFloat16 : at::kHalf;
+    const std::string suffix = bf16 ? "_bf16" : "_f16";
+    auto wrap16 = [type](void* p, std::size_t n) {
+      return at::from_blob(p, {static_cast<int64_t>(n)}, at::TensorOptions().dtype(type));
+    };
+    bool forward_ok = true, backward_ok = static_cast<bool>(bwd);
+    try {
+      at::Tensor x = at::linspace(-3, 3, 64).to(type), y = at::empty_like(x), dx = at::empty_like(x);
+      fwd(y, x);
+      if (backward_ok) try {
+          bwd(dx, at::ones_like(x), x, y);
+        } catch (const c10::Error&) {
+          backward_ok = false;
+        }
+    } catch (const c10::Error&) {
+      forward_ok = backward_ok = false;
+    }
+    if (forward_ok)
+      add("fwd" + suffix, spec, "libtorch", 1, [=](Buffers& b) {
+        Buffers16& h = buffers16(b);
+        auto x = std::make_shared<at::Tensor>(bf16 ? wrap16(h.bx.data(), b.n) : wrap16(h.hx.data(), b.n));
+        auto y = std::make_shared<at::Tensor>(bf16 ? wrap16(h.by.data(), b.n) : wrap16(h.hy.data(), b.n));
+        return Pass([=](Buffers&) { fwd(*y, *x); });
+      });
+    if (backward_ok)
+      add("bwd" + suffix, spec, "libtorch", 1, [=](Buffers& b) {
+        Buffers16& h = buffers16(b);
+        auto x = std::make_shared<at::Tensor>(bf16 ? wrap16(h.bx.data(), b.n) : wrap16(h.hx.data(), b.n));
+        auto dy = std::make_shared<at::Tensor>(bf16 ? wrap16(h.bdy.data(), b.n) : wrap16(h.hdy.data(), b.n));
+        auto dx = std::make_shared<at::Tensor>(bf16 ? wrap16(h.bdx.data(), b.n) : wrap16(h.hdx.data(), b.n));
+        auto y = std::make_shared<at::Tensor>(at::empty_like(*x));
+        fwd(*y, *x);  // the saved forward result, outside the timing
+        return Pass([=](Buffers&) { bwd(*dx, *dy, *x, *y); });
+      });
+  }
+}
+
+// Backward from the saved output y: the ops PyTorch's autograd calls for these functions.
+void add_libtorch_from_output(const std::string& spec, TorchFwd fwd,
+                              std::function<void(at::Tensor& dx, const at::Tensor& dy, const at::Tensor& y)> bwd) {
+  add("bwdy", spec, "libtorch", 1, [fwd, bwd](Buffers& b) {
+    auto x = std::make_shared<at::Tensor>(wrap(b.x));
+    auto dy = std::make_shared<at::Tensor>(wrap(b.dy));
+    auto dx = std::make_shared<at::Tensor>(wrap(b.dx));
+    auto y = std::make_shared<at::Tensor>(wrap(b.aux));
+    fwd(*y, *x);  // the saved forward result, outside the timing
+    return Pass([=](Buffers&) { bwd(*dx, *dy, *y); });
+  });
 }
 
 void add_libtorch_all() {
@@ -320,6 +532,23 @@ void add_libtorch_all() {
                  at::softshrink_backward_out(dx, dy, x, 0.5);
                });
   add_libtorch("exponential", [](at::Tensor& y, const at::Tensor& x) { at::exp_out(y, x); }, nullptr);
+  using T = at::Tensor;
+  add_libtorch_from_output("relu", [](T& y, const T& x) { at::relu_out(y, x); },
+                           [](T& dx, const T& dy, const T& y) { at::threshold_backward_out(dx, dy, y, 0); });
+  add_libtorch_from_output("sigmoid", [](T& y, const T& x) { at::sigmoid_out(y, x); },
+                           [](T& dx, const T& dy, const T& y) { at::sigmoid_backward_out(dx, dy, y); });
+  add_libtorch_from_output("tanh", [](T& y, const T& x) { at::tanh_out(y, x); },
+                           [](T& dx, const T& dy, const T& y) { at::tanh_backward_out(dx, dy, y); });
+  add_libtorch_from_output("exponential", [](T& y, const T& x) { at::exp_out(y, x); },
+                           [](T& dx, const T& dy, const T& y) { at::mul_out(dx, dy, y); });
+  add_libtorch_from_output("elu", [](T& y, const T& x) { at::elu_out(y, x, 1, 1, 1); },
+                           [](T& dx, const T& dy, const T& y) { at::elu_backward_out(dx, dy, 1, 1, 1, true, y); });
+  // SELU's constants as torch.nn.functional.selu passes them to elu.
+  constexpr double kSeluAlpha = 1.6732632423543772848170429916717, kSeluScale = 1.0507009873554804934193349852946;
+  add_libtorch_from_output("selu", [=](T& y, const T& x) { at::elu_out(y, x, kSeluAlpha, kSeluScale, 1); },
+                           [=](T& dx, const T& dy, const T& y) {
+                             at::elu_backward_out(dx, dy, kSeluAlpha, kSeluScale, 1, true, y);
+                           });
   add_libtorch("log_sigmoid", [](at::Tensor& y, const at::Tensor& x) { at::log_sigmoid_out(y, x); }, nullptr);
 }
 #endif
@@ -499,6 +728,35 @@ void register_softmax_size(std::size_t n) {
   }
 }
 
+// The copy of the same bytes for each extra DIR: memcpy (forward) or the three-stream
+// copy (backward), of float32 for bwdy and of 16-bit elements for the storage rows.
+void register_extra_copies(std::size_t n) {
+  const std::string ns = std::to_string(n);
+  for (const char* dir : {"fwd_bf16", "fwd_f16"})
+    benchmark::RegisterBenchmark((std::string(dir) + "/memcpy/copy/t1/" + ns).c_str(), [n](benchmark::State& st) {
+      Buffers16& h = buffers16(buffers(n));
+      for (auto _ : st) {
+        std::memcpy(h.by.data(), h.bx.data(), n * 2);
+        benchmark::ClobberMemory();
+      }
+    })->UseRealTime();
+  for (const char* dir : {"bwd_bf16", "bwd_f16"})
+    benchmark::RegisterBenchmark((std::string(dir) + "/copy3/copy/t1/" + ns).c_str(), [n](benchmark::State& st) {
+      Buffers16& h = buffers16(buffers(n));
+      for (auto _ : st) {
+        copy3_16(&h.bx[0].bits, &h.bdy[0].bits, &h.bdx[0].bits, n);
+        benchmark::ClobberMemory();
+      }
+    })->UseRealTime();
+  benchmark::RegisterBenchmark(("bwdy/copy3/copy/t1/" + ns).c_str(), [n](benchmark::State& st) {
+    Buffers& b = buffers(n);
+    for (auto _ : st) {
+      copy3(b.aux.data(), b.dy.data(), b.dx.data(), n);
+      benchmark::ClobberMemory();
+    }
+  })->UseRealTime();
+}
+
 // Elementwise functions at `sizes`, softmax rows at `softmax_sizes`; either may be empty.
 void register_all(const std::vector<std::size_t>& sizes, const std::vector<std::size_t>& softmax_sizes) {
   for (const std::string& spec : activ_specs()) add_activ(spec);
@@ -520,6 +778,7 @@ void register_all(const std::vector<std::size_t>& sizes, const std::vector<std::
                      [&](const Impl& o) { return o.impl == "activ" && o.function == im.function; }))
       extra.push_back(im.function);
   for (const std::string& spec : extra) add_activ(spec);
+  add_activ_extra();
   register_softmax_impls();
   // Size by size, so each size's buffers are allocated once; copies first in each size.
   std::vector<std::size_t> all = sizes;
@@ -547,6 +806,7 @@ void register_all(const std::vector<std::size_t>& sizes, const std::vector<std::
       }
       st.SetBytesProcessed(static_cast<int64_t>(st.iterations() * n * 3 * sizeof(float)));
     })->UseRealTime();
+    register_extra_copies(n);
     for (const Impl& im : registry()) {
       const std::string name = im.dir + "/" + im.function + "/" + im.impl + "/t" + std::to_string(im.threads) + "/" + ns;
       benchmark::RegisterBenchmark(name.c_str(), [im, n](benchmark::State& st) {
@@ -616,9 +876,9 @@ int run_accuracy(const std::string& path, std::uint64_t stride) {
   // Every implementation of a function that some peer offers, activ included.
   std::map<std::string, bool> peer_functions;
   for (const Impl& im : registry())
-    if (im.impl != "activ") peer_functions[im.function] = true;
+    if (im.impl != "activ" && (im.dir == "fwd" || im.dir == "bwd")) peer_functions[im.function] = true;
   for (const Impl& im : registry()) {
-    if (im.threads != 1 || !peer_functions.count(im.function)) continue;
+    if (im.threads != 1 || !peer_functions.count(im.function) || (im.dir != "fwd" && im.dir != "bwd")) continue;
     if (cached != im.function) {
       const activ::Activation a = activ::parse(im.function);
       a.forward(std::span<const double>(xd), std::span<double>(yref));

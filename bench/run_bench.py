@@ -6,13 +6,16 @@ docs/performance.md. `make bench` calls it after building; by hand:
     python3 bench/run_bench.py --bin ... --sizes 12,16 --min-time 0.05     # quicker
     python3 bench/run_bench.py --from-json raw.json --accuracy-json acc.json  # re-render only
     python3 bench/run_bench.py --only softmax   # softmax rows only, merged into the saved JSON
+    python3 bench/run_bench.py --only extra     # backward-from-output and 16-bit rows only, merged
 
 Every number is the median of --repetitions runs of Google Benchmark, all in one process
 (so activ, the peers, memcpy and the three-stream copy see the same machine state).
 ratio = ns/element of the implementation / ns/element of the copy of the same bytes
 measured in the same run: memcpy (read x, write y) for forward, the three-stream copy
 (read x, read dy, write dx) for backward. Softmax along an axis (the "softmax" key of the
-JSON) is compared with memcpy of the same bytes, one thread.
+JSON) is compared with memcpy of the same bytes, one thread. The extra directions (bwdy:
+backward from the forward's output; fwd_bf16 / bwd_bf16 / fwd_f16 / bwd_f16: 16-bit
+storage) are compared with a copy of their own bytes measured in the same run.
 """
 import argparse
 import datetime
@@ -59,11 +62,11 @@ def pkg_version(p):
     return sh(f"dpkg-query -W -f='${{Version}}' {p} 2>/dev/null") or "not installed"
 
 
-def run_bench(binary, sizes, softmax_sizes, min_time, reps):
+def run_bench(binary, sizes, softmax_sizes, min_time, reps, name_filter=None):
     fd, raw = tempfile.mkstemp(suffix=".json")
     os.close(fd)
     cmd = [binary, f"--sizes={sizes}", f"--softmax-sizes={softmax_sizes}", f"--benchmark_min_time={min_time}",
-           f"--benchmark_repetitions={reps}",
+           f"--benchmark_repetitions={reps}"] + ([f"--benchmark_filter={name_filter}"] if name_filter else []) + [
            "--benchmark_report_aggregates_only=true", "--benchmark_out_format=json", f"--benchmark_out={raw}"]
     print("run_bench: " + " ".join(cmd), file=sys.stderr, flush=True)
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
@@ -83,7 +86,11 @@ def run_accuracy(binary, stride):
     return data
 
 
-NAME = re.compile(r"^(fwd|bwd)/(.+)/(\w+)/t(\d+)/(\d+)(?:/real_time)?_median$")
+# fwd / bwd: float32 from x; the EXTRA_DIRS: backward from the output, 16-bit storage.
+EXTRA_DIRS = {"bwdy": "backward from the output y (float32)", "fwd_bf16": "forward, bfloat16",
+              "bwd_bf16": "backward, bfloat16", "fwd_f16": "forward, float16", "bwd_f16": "backward, float16"}
+NAME = re.compile(r"^(fwd|bwd|" + "|".join(EXTRA_DIRS) + r")/(.+)/(\w+)/t(\d+)/(\d+)(?:/real_time)?_median$")
+EXTRA_FILTER = "^(" + "|".join(EXTRA_DIRS) + ")/"
 
 
 def parse(raw):
@@ -187,10 +194,11 @@ def build(raw, acc, args, supplement=None):
     meta["benchmark"]["library_build_type"] = raw.get("context", {}).get("library_build_type")
     meta.update({"accuracy_stride": (acc or {}).get("stride"), "accuracy_points": (acc or {}).get("points"),
                  "second_run": supplemented})
-    copies = {d: {str(n): round(copy[(d, n)], 5) for (dd, n) in copy if dd == d} for d in ("fwd", "bwd")}
+    copies = {d: {str(n): round(copy[(d, n)], 5) for (dd, n) in copy if dd == d} for d in sorted({d for d, _ in copy})}
     return {"about": "ns per element (median) and ratio to a copy of the same bytes in the same run; "
-                     "fwd: memcpy x -> y; bwd: three-stream copy (read x, read dy, write dx). Written by "
-                     "bench/run_bench.py.", "meta": meta, "sizes": sizes, "copy_ns_per_element": copies,
+                     "fwd: memcpy x -> y; bwd: three-stream copy (read x, read dy, write dx); the extra "
+                     "directions (bwdy, fwd_bf16, bwd_bf16, fwd_f16, bwd_f16) against the same copies of their "
+                     "own bytes. Written by bench/run_bench.py.", "meta": meta, "sizes": sizes, "copy_ns_per_element": copies,
             "functions": functions, "accuracy": accuracy, "softmax": build_softmax(raw, args)}
 
 
@@ -210,6 +218,46 @@ def fmt_ulp(a):
     if a["nan_mismatches"] or a["inf_mismatches"]:
         s += f", {a['nan_mismatches']} NaN / {a['inf_mismatches']} inf mism."
     return s
+
+
+def extra_markdown(doc):
+    """Backward from the output and 16-bit storage: activ beside the peers that offer the
+    same thing, one thread, with the ratio to the copy of the same bytes."""
+    fns = doc["functions"]
+    rows = [(fn, d) for d in EXTRA_DIRS for fn in fns if d in fns[fn]]
+    if not rows:
+        return []
+    m = doc.get("extra_meta") or doc["meta"]
+    L = ["## Backward from the output and 16-bit storage, 1 thread\n"]
+    L.append(f"Measured {m['date']}, commit {m['commit']}, load average {m['load_before']} at the start and "
+             f"{m['load_after']} at the end. Cells are ns per element (ratio to the copy of the same bytes: memcpy "
+             "for forward, the three-stream copy for backward, of float32 for `bwdy` and of 16-bit elements for "
+             "the storage rows). `bwdy` is dx = dy * f'(x) from the saved y (activ `backward_from_output`, oneDNN "
+             "`*_use_dst_for_bwd`, libtorch's `*_backward` ops on the result as autograd calls them); the 16-bit "
+             "rows store x, y, dy and dx in bfloat16 or float16 (activ computes in float32 and rounds once; oneDNN "
+             "eltwise on bf16 memory; libtorch ATen on BFloat16 / Half tensors, where this build implements them "
+             "on the CPU; oneDNN and libtorch have no float16 eltwise on this CPU).\n")
+    sizes = [n for n in doc["sizes"] if n >= 1 << 20] or doc["sizes"]
+    L.append("| direction | function | " + " | ".join(f"activ 2^{n.bit_length() - 1}" for n in sizes) + " | "
+             + " | ".join(f"fastest peer 2^{n.bit_length() - 1}" for n in sizes) + " | peer / activ at "
+             f"2^{sizes[0].bit_length() - 1} |")
+    L.append("|---|---|" + "---|" * (2 * len(sizes) + 1))
+    for fn, d in rows:
+        cells = fns[fn][d]
+        activ_cells, peer_cells = [], []
+        for n in sizes:
+            c = cells.get(str(n), {})
+            activ_cells.append(fmt_cell(c.get("activ/t1")))
+            peers = [(c[f"{p}/t1"]["ns_per_element"], p, c[f"{p}/t1"]) for p in PEERS if f"{p}/t1" in c]
+            best = min(peers, key=lambda t: t[0]) if peers else None
+            peer_cells.append(f"{IMPL_LABEL[best[1]]} {fmt_cell(best[2])}" if best else "–")
+        c0 = cells.get(str(sizes[0]), {})
+        peers0 = [c0[f"{p}/t1"]["ns_per_element"] for p in PEERS if f"{p}/t1" in c0]
+        speed = (f"{min(peers0) / c0['activ/t1']['ns_per_element']:.2f}" if peers0 and "activ/t1" in c0 else "–")
+        L.append(f"| {EXTRA_DIRS[d]} | `{fn}` | " + " | ".join(activ_cells) + " | " + " | ".join(peer_cells)
+                 + f" | {speed} |")
+    L.append("")
+    return L
 
 
 def softmax_markdown(sm):
@@ -375,6 +423,8 @@ def markdown(doc):
     if doc.get("softmax"):
         L.extend(softmax_markdown(doc["softmax"]))
 
+    L.extend(extra_markdown(doc))
+
     acc = doc["accuracy"]
     if acc:
         L.append(f"## Accuracy of the peers\n")
@@ -401,9 +451,10 @@ def main():
     ap.add_argument("--bin", default=os.path.join(ROOT, "build", "bench", "bench", "activ_bench_peers"))
     ap.add_argument("--sizes", default="12,16,20,26")
     ap.add_argument("--softmax-sizes", default="20,26", help="tensor sizes (powers of two) of the softmax rows")
-    ap.add_argument("--only", choices=["softmax"],
-                    help="run only the softmax rows and merge them into the saved docs/results/performance.json "
-                         "(the elementwise numbers and the peers' accuracy stay as they are)")
+    ap.add_argument("--only", choices=["softmax", "extra"],
+                    help="run only the softmax rows, or only the extra rows (backward from the output, 16-bit "
+                         "storage), and merge them into the saved docs/results/performance.json (the other "
+                         "numbers and the peers' accuracy stay as they are)")
     ap.add_argument("--min-time", type=float, default=0.1)
     ap.add_argument("--repetitions", type=int, default=3)
     ap.add_argument("--accuracy-stride", type=int, default=4097)
@@ -420,6 +471,8 @@ def main():
 
     if args.only == "softmax":
         return softmax_only(args)
+    if args.only == "extra":
+        return extra_only(args)
     if args.accuracy_json:
         with open(args.accuracy_json) as f:
             acc = json.load(f)
@@ -459,6 +512,30 @@ def softmax_only(args):
     with open(OUT_JSON) as f:
         doc = json.load(f)
     doc["softmax"] = build_softmax(raw, args)
+    return write(doc, args)
+
+
+def extra_only(args):
+    """The extra directions alone (float32 copies of the elementwise sizes included, as
+    their own directions' copies), merged into the saved JSON."""
+    if args.from_json:
+        with open(args.from_json) as f:
+            raw = json.load(f)
+    else:
+        raw = run_bench(args.bin, args.sizes, "", args.min_time, args.repetitions, EXTRA_FILTER)
+    if args.save_raw:
+        with open(args.save_raw, "w") as f:
+            json.dump(raw, f)
+    args.load_after = args.load_after_saved if args.from_json else [round(x, 2) for x in os.getloadavg()]
+    with open(OUT_JSON) as f:
+        doc = json.load(f)
+    new = build(raw, None, args)
+    for fn, dirs in new["functions"].items():
+        for d, cells in dirs.items():
+            if d in EXTRA_DIRS:
+                doc["functions"].setdefault(fn, {})[d] = cells
+    doc["copy_ns_per_element"].update({d: v for d, v in new["copy_ns_per_element"].items() if d in EXTRA_DIRS})
+    doc["extra_meta"] = run_meta(raw, args)
     return write(doc, args)
 
 
