@@ -56,6 +56,13 @@ ACTIV_NN_CLONES void adam_update(double* p, const double* grad, double* m, doubl
   adam_body(p, grad, m, v, n, c);
 }
 
+// Keras applies each weight's constraint right after the optimizer's update of it.
+template <class T>
+void apply_constraints(const std::vector<Parameter<T>*>& params) {
+  for (Parameter<T>* p : params)
+    if (p->constraint.active()) p->constraint.apply(p->value.data);
+}
+
 }  // namespace
 
 template <class T>
@@ -85,6 +92,7 @@ void Sgd<T>::step() {
     }
   }
   started_ = true;
+  apply_constraints(params_);
 }
 
 template <class T>
@@ -111,6 +119,7 @@ void Adam<T>::step() {
   for (std::size_t k = 0; k < params_.size(); ++k)
     adam_update(params_[k]->value.data.data(), params_[k]->grad.data.data(), m_[k].data(), v_[k].data(),
                 params_[k]->value.size(), {shrink, l2, b1, b2, step_size, sqrt_bc2, eps});
+  apply_constraints(params_);
 }
 
 template <class T>
