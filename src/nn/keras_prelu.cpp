@@ -8,18 +8,25 @@
 namespace activ::nn {
 namespace {
 
+// "(D1, D2, ...)", or "D" for one dimension (as the model spec reads it back).
 std::string shape_text(const std::vector<std::size_t>& shape) {
+  if (shape.size() == 1) return std::to_string(shape[0]);
   std::string s = "(";
   for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
-  return s + (shape.size() == 1 ? ",)" : ")");
+  return s + ")";
 }
 
 }  // namespace
 
 template <class T>
 KerasPReLU<T>::KerasPReLU(KerasPReLUOptions options) : o_(std::move(options)) {
-  for (const std::size_t d : o_.feature_shape)
-    if (d == 0) throw std::invalid_argument("PReLU: feature_shape has a zero dimension");
+  std::size_t product = 1;
+  for (const std::size_t d : o_.feature_shape) {
+    if (d == 0 || d > (std::size_t{1} << 24) / product)
+      throw std::invalid_argument("PReLU: feature_shape " + shape_text(o_.feature_shape) +
+                                  " is empty or has more than 16777216 features");
+    product *= d;
+  }
   for (const int a : o_.shared_axes)
     if (a < 1) throw std::invalid_argument("PReLU: shared_axes are input axes from 1 (0 is the batch)");
 }

@@ -153,8 +153,7 @@ Initializer to_initializer(const std::string& text) {
   if (e.name == "ones" || e.name == "Ones") init.kind = Initializer::Kind::ones;
   else if (e.name == "glorot_uniform" || e.name == "GlorotUniform") init.kind = Initializer::Kind::glorot_uniform;
   else
-    throw std::invalid_argument("alpha_initializer=" + text +
-                                " is not one of zeros, ones, constant(VALUE), glorot_uniform");
+    throw std::invalid_argument("not one of zeros, ones, constant(VALUE), glorot_uniform");
   return init;
 }
 
@@ -177,7 +176,7 @@ Regularizer to_regularizer(const std::string& text) {
     r.l1 = args.count("l1") ? to_nonnegative("l1", args.at("l1")) : 0.0;
     r.l2 = args.count("l2") ? to_nonnegative("l2", args.at("l2")) : 0.0;
   } else {
-    throw std::invalid_argument("alpha_regularizer=" + text + " is not one of l1(V), l2(V), l1_l2(l1=A, l2=B), None");
+    throw std::invalid_argument("not one of l1(V), l2(V), l1_l2(l1=A, l2=B), None");
   }
   return r;
 }
@@ -208,9 +207,8 @@ Constraint to_constraint(const std::string& text) {
     if (!(0 <= c.rate && c.rate <= 1)) throw std::invalid_argument("min_max_norm: rate must be in [0, 1]");
     if (args.count("axis")) c.axes = to_axes("axis", args.at("axis"));
   } else {
-    throw std::invalid_argument("alpha_constraint=" + text +
-                                " is not one of non_neg, max_norm(max_value, axis), "
-                                "min_max_norm(min_value, max_value, rate, axis), None");
+    throw std::invalid_argument(
+        "not one of non_neg, max_norm(max_value, axis), min_max_norm(min_value, max_value, rate, axis), None");
   }
   return c;
 }
@@ -271,14 +269,25 @@ template <class T>
 std::unique_ptr<Layer<T>> make_keras_prelu(const Element& e) {
   const auto args =
       bind(e, {"alpha_initializer", "alpha_regularizer", "alpha_constraint", "shared_axes", "feature_shape"});
+  // Parses one option, naming it in the error.
+  const auto option = [&](const std::string& key, auto& field, const auto& parse) {
+    if (!args.count(key)) return;
+    try {
+      field = parse(args.at(key));
+    } catch (const std::invalid_argument& error) {
+      throw std::invalid_argument(key + "=" + args.at(key) + ": " + error.what());
+    }
+  };
   KerasPReLUOptions o;
-  if (args.count("alpha_initializer")) o.alpha_initializer = to_initializer(args.at("alpha_initializer"));
-  if (args.count("alpha_regularizer")) o.alpha_regularizer = to_regularizer(args.at("alpha_regularizer"));
-  if (args.count("alpha_constraint")) o.alpha_constraint = to_constraint(args.at("alpha_constraint"));
-  if (args.count("shared_axes") && !is_none(args.at("shared_axes")))
-    o.shared_axes = to_axes("shared_axes", args.at("shared_axes"));
-  if (args.count("feature_shape") && !is_none(args.at("feature_shape")))
-    o.feature_shape = to_shape("feature_shape", args.at("feature_shape"));
+  option("alpha_initializer", o.alpha_initializer, to_initializer);
+  option("alpha_regularizer", o.alpha_regularizer, to_regularizer);
+  option("alpha_constraint", o.alpha_constraint, to_constraint);
+  option("shared_axes", o.shared_axes, [](const std::string& text) {
+    return is_none(text) ? std::vector<int>{} : to_axes("shared_axes", text);
+  });
+  option("feature_shape", o.feature_shape, [](const std::string& text) {
+    return is_none(text) ? std::vector<std::size_t>{} : to_shape("feature_shape", text);
+  });
   return std::make_unique<KerasPReLU<T>>(o);
 }
 
