@@ -315,7 +315,8 @@ std::vector<double> keras_forward(const std::string& spec, const std::vector<dou
 void expect_near_all(const std::vector<double>& actual, const std::vector<double>& expected, double tolerance,
                      const std::string& what) {
   ASSERT_EQ(actual.size(), expected.size()) << what;
-  for (std::size_t i = 0; i < actual.size(); ++i) EXPECT_NEAR(actual[i], expected[i], tolerance) << what << " [" << i << "]";
+  for (std::size_t i = 0; i < actual.size(); ++i)
+    EXPECT_NEAR(actual[i], expected[i], tolerance) << what << " [" << i << "]";
 }
 
 std::string parse_error(const std::string& spec, std::size_t build_width = 0) {
@@ -521,7 +522,8 @@ TEST(KerasPReLU, ConstraintsApplyAfterEachOptimizerStep) {
   expect_near_all(constrained(two_by_two + "max_norm(1, axis=-1)", 4, {3, 4, 0, 1}, "sgd"),
                   constrained(two_by_two + "max_norm(1, axis=1)", 4, {3, 4, 0, 1}, "sgd"), 0, "axis -1");
   // min_max_norm: norm 0.5 below min_value 1, rate 0.5: desired 0.5 * 1 + 0.5 * 0.5.
-  expect_near_all(constrained("alpha_constraint=min_max_norm(min_value=1, max_value=2, rate=0.5)", 2, {0.3, 0.4}, "sgd"),
+  expect_near_all(constrained("alpha_constraint=min_max_norm(min_value=1, max_value=2, rate=0.5)", 2, {0.3, 0.4},
+                              "sgd"),
                   {0.3 * 0.75 / (eps + 0.5), 0.4 * 0.75 / (eps + 0.5)}, 1e-15, "min_max_norm");
   // Defaults (0, 1, 1, axis 0): norm 5 clipped to 1.
   expect_near_all(constrained("alpha_constraint=min_max_norm", 2, {3, 4}, "adam"),

@@ -55,8 +55,9 @@ std::size_t KerasPReLU<T>::build(std::size_t in_features, Rng& rng) {
   alpha_shape_ = shape;
   for (const int a : o_.shared_axes) {
     if (static_cast<std::size_t>(a) > shape.size())
-      throw std::invalid_argument("PReLU: shared axis " + std::to_string(a) + " does not exist: the input has axes 1 to " +
-                                  std::to_string(shape.size()) + " after the batch");
+      throw std::invalid_argument("PReLU: shared axis " + std::to_string(a) +
+                                  " does not exist: the input has axes 1 to " + std::to_string(shape.size()) +
+                                  " after the batch");
     alpha_shape_[static_cast<std::size_t>(a) - 1] = 1;  // Keras: param_shape[i - 1] = 1
   }
   o_.alpha_constraint.check_axes(alpha_shape_);

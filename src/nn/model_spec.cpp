@@ -216,12 +216,18 @@ Constraint to_constraint(const std::string& text) {
 // The Keras activation layers that a keras: catalogue function computes exactly: the
 // layer's argument names and defaults (keras/src/layers/activations/*.py; ThresholdedReLU
 // from keras/src/legacy/layers.py), checked as the layer's __init__ checks them.
+constexpr double kNone = std::numeric_limits<double>::infinity();  // max_value=None
 struct KerasArgument {
+  enum class Kind {
+    nonnegative,     // a float the layer rejects below 0 (ValueError)
+    real,            // any float (activ's catalogue may still check it)
+    optional_bound,  // a float >= 0 or None (kNone)
+    feature_axis,    // an int axis; on (batch, features) only the features, -1 or 1
+  };
   const char* name;
-  double default_value;   // kNoMaximum for None
-  bool must_be_nonnegative;  // the layer raises ValueError for a negative value
+  double default_value;
+  Kind kind;
 };
-constexpr double kNoMaximum = std::numeric_limits<double>::infinity();
 struct KerasActivation {
   const char* layer;
   const char* function;  // the catalogue function
@@ -229,14 +235,35 @@ struct KerasActivation {
 };
 
 const std::vector<KerasActivation>& keras_activations() {
+  using K = KerasArgument::Kind;
   static const std::vector<KerasActivation> table{
-      {"ReLU", "keras:relu", {{"max_value", kNoMaximum, true}, {"negative_slope", 0.0, true}, {"threshold", 0.0, true}}},
-      {"LeakyReLU", "keras:leaky_relu", {{"negative_slope", 0.3, true}}},
-      {"ELU", "keras:elu", {{"alpha", 1.0, false}}},
-      {"Softmax", "keras:softmax", {{"axis", -1.0, false}}},
-      {"ThresholdedReLU", "thresholded_relu", {{"theta", 1.0, true}}},
+      {"ReLU",
+       "keras:relu",
+       {{"max_value", kNone, K::optional_bound},
+        {"negative_slope", 0.0, K::nonnegative},
+        {"threshold", 0.0, K::nonnegative}}},
+      {"LeakyReLU", "keras:leaky_relu", {{"negative_slope", 0.3, K::nonnegative}}},
+      {"ELU", "keras:elu", {{"alpha", 1.0, K::real}}},
+      {"Softmax", "keras:softmax", {{"axis", -1.0, K::feature_axis}}},
+      {"ThresholdedReLU", "thresholded_relu", {{"theta", 1.0, K::nonnegative}}},
   };
   return table;
+}
+
+double to_keras_argument(const KerasActivation& layer, const KerasArgument& a, const std::string& text) {
+  using K = KerasArgument::Kind;
+  if (a.kind == K::optional_bound && is_none(text)) return kNone;
+  if (a.kind == K::feature_axis) {
+    const int axis = to_axis(a.name, text);
+    if (axis != -1 && axis != 1)
+      throw std::invalid_argument(std::string(layer.layer) +
+                                  ": axis must be -1 or 1, the features of a (batch, features) input");
+    return axis;
+  }
+  const double v = to_real(a.name, text);
+  if (a.kind != K::real && v < 0)
+    throw std::invalid_argument(std::string(layer.layer) + ": " + a.name + " must be >= 0 (Keras raises ValueError)");
+  return v;
 }
 
 template <class T>
@@ -246,20 +273,10 @@ std::unique_ptr<Layer<T>> make_keras_activation(const Element& e, const KerasAct
   const auto args = bind(e, names);
   std::string function_args, layer_args;
   for (const KerasArgument& a : k.arguments) {
-    double v = a.default_value;
-    if (args.count(a.name)) {
-      const std::string& text = args.at(a.name);
-      if (a.default_value == kNoMaximum && is_none(text)) v = kNoMaximum;
-      else if (std::string_view(a.name) == "axis") v = to_axis(a.name, text);
-      else v = to_real(a.name, text);
-    }
-    if (a.must_be_nonnegative && v < 0)
-      throw std::invalid_argument(std::string(k.layer) + ": " + a.name + " must be >= 0 (Keras raises ValueError)");
-    if (std::string_view(a.name) == "axis" && v != -1 && v != 1)
-      throw std::invalid_argument("Softmax: axis must be -1 or 1, the features of a (batch, features) input");
-    const std::string text = v == kNoMaximum ? "None" : format_real(v);
-    function_args += (function_args.empty() ? "" : ", ") + std::string(a.name) + "=" + text;
-    if (v != a.default_value) layer_args += (layer_args.empty() ? "" : ", ") + std::string(a.name) + "=" + text;
+    const double v = args.count(a.name) ? to_keras_argument(k, a, args.at(a.name)) : a.default_value;
+    const std::string text = std::string(a.name) + "=" + (v == kNone ? "None" : format_real(v));
+    function_args += (function_args.empty() ? "" : ", ") + text;
+    if (v != a.default_value) layer_args += (layer_args.empty() ? "" : ", ") + text;
   }
   const std::string spec = layer_args.empty() ? k.layer : std::string(k.layer) + "(" + layer_args + ")";
   return std::make_unique<ActivationLayer<T>>(activ::parse(std::string(k.function) + "(" + function_args + ")"), spec);
