@@ -555,8 +555,11 @@ TEST(KerasPReLU, BadOptionsNameTheProblem) {
             std::string::npos);
   EXPECT_NE(parse_error("PReLU(alpha_constraint=min_max_norm(rate=2))").find("rate must be in [0, 1]"),
             std::string::npos);
-  EXPECT_NE(parse_error("PReLU(alpha_constraint=max_norm(axis=1))", 4).find("axis 1 is out of range"),
+  EXPECT_NE(parse_error("PReLU(alpha_constraint=max_norm(axis=1))", 4)
+                .find("PReLU: alpha_constraint=max_norm(max_value=2, axis=1): axis 1 is out of range for a weight "
+                      "of shape (4,)"),
             std::string::npos);
+  EXPECT_NE(parse_error("ELU(alpha=-1)").find("'alpha' of keras:elu must be >= 0"), std::string::npos);
   EXPECT_NE(parse_error("PReLU(shared_axes=0)").find("from 1 (0 is the batch)"), std::string::npos);
   EXPECT_NE(parse_error("PReLU(shared_axes=(1, 2))", 4).find("shared axis 2 does not exist"), std::string::npos);
   EXPECT_NE(parse_error("PReLU(shared_axes=[1, 2])").find("after a keyword argument"), std::string::npos);

@@ -60,7 +60,11 @@ std::size_t KerasPReLU<T>::build(std::size_t in_features, Rng& rng) {
                                   " after the batch");
     alpha_shape_[static_cast<std::size_t>(a) - 1] = 1;  // Keras: param_shape[i - 1] = 1
   }
-  o_.alpha_constraint.check_axes(alpha_shape_);
+  try {
+    o_.alpha_constraint.check_axes(alpha_shape_);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(std::string("PReLU: alpha_constraint=") + e.what());
+  }
   // Feature c, unravelled in `shape`, with the shared coordinates dropped (size 1 in
   // alpha's shape), ravelled in alpha's shape.
   alpha_of_feature_.assign(in_features, 0);

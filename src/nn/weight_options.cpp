@@ -12,6 +12,13 @@ namespace {
 // Keras's backend.epsilon(), the guard in the norm constraints' denominators.
 constexpr double kKerasEpsilon = 1e-7;
 
+// A shape as Python prints a tuple: (16,) or (2, 3).
+std::string python_shape(const std::vector<std::size_t>& shape) {
+  std::string s = "(";
+  for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + (shape.size() == 1 ? ",)" : ")");
+}
+
 }  // namespace
 
 std::string axes_spec(const std::vector<int>& axes) {
@@ -96,8 +103,8 @@ void Constraint::check_axes(const std::vector<std::size_t>& param_shape) const {
   const int rank = static_cast<int>(param_shape.size());
   for (const int a : axes)
     if (a < -rank || a >= rank)
-      throw std::invalid_argument(spec() + ": axis " + std::to_string(a) + " is out of range for a weight of rank " +
-                                  std::to_string(rank));
+      throw std::invalid_argument(spec() + ": axis " + std::to_string(a) + " is out of range for a weight of shape " +
+                                  python_shape(param_shape));
 }
 
 template <class T>
