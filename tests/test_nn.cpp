@@ -19,6 +19,7 @@
 #include "nn/prelu.hpp"
 #include "nn/rrelu.hpp"
 #include "nn/swish.hpp"
+#include "nn/trainer.hpp"
 
 namespace {
 
@@ -316,6 +317,371 @@ TEST(ModelFile, SavesAndLoadsWithChecks) {
   // Not an archive at all, and a truncated one.
   activ::io::write_file_atomically(path, std::vector<std::uint8_t>{1, 2, 3});
   EXPECT_THROW(activ::nn::load_model(path, same), std::invalid_argument);
+  std::remove(path.c_str());
+}
+
+}  // namespace
+
+// ---- Keras 3 layers. Expected values are derived by hand from the Keras sources
+// (keras-team/keras at 3422977, keras/src/...), cited per test; Keras itself is not
+// installable here.
+namespace {
+
+// The forward of a one-element model on one row.
+std::vector<double> keras_forward(const std::string& spec, const std::vector<double>& x) {
+  auto model = activ::nn::parse_model<double>(spec);
+  model.build(x.size(), 1);
+  Matrix<double> in(1, x.size());
+  in.data = x;
+  return model.forward(in, Mode::eval).data;
+}
+
+void expect_near_all(const std::vector<double>& actual, const std::vector<double>& expected, double tolerance,
+                     const std::string& what) {
+  ASSERT_EQ(actual.size(), expected.size()) << what;
+  for (std::size_t i = 0; i < actual.size(); ++i)
+    EXPECT_NEAR(actual[i], expected[i], tolerance) << what << " [" << i << "]";
+}
+
+std::string parse_error(const std::string& spec, std::size_t build_width = 0) {
+  try {
+    auto model = activ::nn::parse_model<float>(spec);
+    if (build_width) model.build(build_width, 1);
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  return "no exception";
+}
+
+// layers/activations/relu.py, leaky_relu.py, elu.py, softmax.py (docstring examples and
+// __init__ defaults), legacy/layers.py (ThresholdedReLU, theta=1.0).
+TEST(KerasLayers, DefaultsAndDocstringExamples) {
+  const std::vector<double> x{-10, -5, 0, 5, 10};
+  // ReLU(max_value=10, negative_slope=0.5, threshold=0) -> [-5, -2.5, 0, 5, 10].
+  expect_near_all(keras_forward("ReLU(max_value=10, negative_slope=0.5, threshold=0)", x), {-5, -2.5, 0, 5, 10}, 0,
+                  "ReLU example");
+  expect_near_all(keras_forward("ReLU", x), {0, 0, 0, 5, 10}, 0, "ReLU defaults");
+  // threshold: activations/activations.py ReLU.static_call computes where(x > threshold,
+  // x, 0), clipped to max_value, minus negative_slope * relu(threshold - x), so x =
+  // threshold gives 0 (the layer's docstring formula, "x if threshold <= x", says 1).
+  expect_near_all(keras_forward("ReLU(max_value=4, negative_slope=0.5, threshold=1)", {-1, 0.5, 1, 3, 7}),
+                  {-1, -0.25, 0, 3, 4}, 1e-15, "ReLU threshold");
+  expect_near_all(keras_forward("LeakyReLU(negative_slope=0.5)", x), {-5, -2.5, 0, 5, 10}, 0, "LeakyReLU example");
+  // Keras 3's LeakyReLU layer defaults to negative_slope=0.3 (the function: 0.2, torch: 0.01).
+  expect_near_all(keras_forward("LeakyReLU", {-2, 3}), {-0.6, 3}, 1e-15, "LeakyReLU default 0.3");
+  expect_near_all(keras_forward("ELU", {-1, 2}), {std::exp(-1.0) - 1, 2}, 1e-15, "ELU alpha=1");
+  expect_near_all(keras_forward("ELU(alpha=0.5)", {-1}), {0.5 * (std::exp(-1.0) - 1)}, 1e-15, "ELU alpha=0.5");
+  // Softmax()([1, 2, 1]) = [0.21194157, 0.5761169, 0.21194157].
+  expect_near_all(keras_forward("Softmax", {1, 2, 1}), {0.21194157, 0.5761169, 0.21194157}, 1e-7, "Softmax example");
+  expect_near_all(keras_forward("Softmax(axis=1)", {1, 2, 1}), keras_forward("Softmax", {1, 2, 1}), 0, "axis 1");
+  // inputs * (inputs > theta).
+  expect_near_all(keras_forward("ThresholdedReLU", {0.5, 1, 1.5}), {0, 0, 1.5}, 0, "ThresholdedReLU theta=1");
+  expect_near_all(keras_forward("ThresholdedReLU(theta=0.2)", {0.1, 0.2, 0.3}), {0, 0, 0.3}, 0, "theta=0.2");
+  // Only non-default arguments appear in the canonical spec.
+  auto model = activ::nn::parse_model<float>(
+      "ReLU(max_value=None, negative_slope=0),LeakyReLU(0.3),ELU(alpha=0.5),Softmax(axis=-1),ThresholdedReLU(theta=2)");
+  EXPECT_EQ(model.spec(), "ReLU,LeakyReLU,ELU(alpha=0.5),Softmax,ThresholdedReLU(theta=2)");
+  // Lower case stays activ's catalogue: leaky_relu is torch's, slope 0.01.
+  expect_near_all(keras_forward("leaky_relu", {-2}), {-0.02}, 1e-15, "leaky_relu is torch's");
+}
+
+TEST(KerasLayers, BadArgumentsAreRejectedAsKerasDoes) {
+  EXPECT_NE(parse_error("ReLU(negative_slope=-1)").find("negative_slope must be >= 0"), std::string::npos);
+  EXPECT_NE(parse_error("ReLU(max_value=-1)").find("max_value must be >= 0"), std::string::npos);
+  EXPECT_NE(parse_error("ReLU(threshold=-0.5)").find("threshold must be >= 0"), std::string::npos);
+  EXPECT_NE(parse_error("LeakyReLU(negative_slope=-0.1)").find("negative_slope must be >= 0"), std::string::npos);
+  EXPECT_NE(parse_error("ThresholdedReLU(theta=-1)").find("theta must be >= 0"), std::string::npos);
+  EXPECT_NE(parse_error("Softmax(axis=0)").find("axis must be -1 or 1"), std::string::npos);
+  EXPECT_NE(parse_error("Softmax(axis=(1, 2))").find("not an integer axis"), std::string::npos);
+  EXPECT_NE(parse_error("LeakyReLU(alpha=0.2)").find("unknown argument 'alpha'"), std::string::npos);
+  EXPECT_NE(parse_error("ReLU(max_value=big)").find("max_value=big is not a finite number"), std::string::npos);
+  EXPECT_NE(parse_error("dense(4),ELU(alpha=1, 2)").find("element 2 'ELU(alpha=1, 2)'"), std::string::npos);
+}
+
+// layers/activations/prelu.py: alpha_initializer="Zeros", shape input_shape[1:] with the
+// shared axes set to 1, call = relu(x) - alpha * relu(-x).
+TEST(KerasPReLU, DefaultsForwardAndGradientAtZero) {
+  auto model = activ::nn::parse_model<double>("PReLU");
+  model.build(4, 1);
+  ASSERT_EQ(model.parameters().size(), 1u);
+  const auto* alpha = model.parameters()[0];
+  EXPECT_EQ(alpha->name, "0.alpha");
+  EXPECT_EQ(alpha->value.data, (std::vector<double>(4, 0.0)));  // zeros, one per feature
+  EXPECT_EQ(model.spec(), "PReLU");
+
+  auto slopes = activ::nn::parse_model<double>("PReLU(alpha_initializer=constant(0.25))");
+  slopes.build(4, 1);
+  Matrix<double> x(1, 4);
+  x.data = {-2, 0, 3, -1};
+  EXPECT_EQ(slopes.forward(x, Mode::train).data, (std::vector<double>{-0.5, 0, 3, -0.25}));
+  Matrix<double> dy(1, 4), dx;
+  dy.data = {1, 1, 1, 2};
+  slopes.backward(dy, &dx);
+  // d/dx [relu(x) - a relu(-x)] at x = 0 is 0 with relu'(0) = 0; torch's PReLU gives a.
+  EXPECT_EQ(dx.data, (std::vector<double>{0.25, 0, 1, 0.5}));
+  EXPECT_EQ(slopes.parameters()[0]->grad.data, (std::vector<double>{-2, 0, 0, -2}));  // -relu(-x) dy
+
+  EXPECT_EQ(keras_forward("PReLU(alpha_initializer=ones)", {-3, 2}), (std::vector<double>{-3, 2}));
+  EXPECT_EQ(keras_forward("PReLU(alpha_initializer=Constant(value=-0.5))", {-3, 2}), (std::vector<double>{1.5, 2}));
+}
+
+TEST(KerasPReLU, SharedAxesShareOneAlpha) {
+  // (batch, features): shared_axes=1 leaves one alpha.
+  auto one = activ::nn::parse_model<double>("PReLU(shared_axes=1)");
+  one.build(5, 1);
+  EXPECT_EQ(one.parameters()[0]->value.size(), 1u);
+  // Features as (2, 3), C order: sharing axis 1 gives alpha of shape (1, 3), so feature
+  // r*3 + c uses alpha[c]; sharing (1, 2) gives one alpha.
+  auto rows = activ::nn::parse_model<double>("PReLU(shared_axes=1, feature_shape=(2, 3))");
+  rows.build(6, 1);
+  auto* alpha = rows.parameters()[0];
+  ASSERT_EQ(alpha->value.size(), 3u);
+  alpha->value.data = {0.1, 0.2, 0.3};
+  Matrix<double> x(1, 6, -1.0);
+  expect_near_all(rows.forward(x, Mode::eval).data, {-0.1, -0.2, -0.3, -0.1, -0.2, -0.3}, 0, "shared axis 1");
+  auto cols = activ::nn::parse_model<double>("PReLU(shared_axes=2, feature_shape=(2, 3))");
+  cols.build(6, 1);
+  ASSERT_EQ(cols.parameters()[0]->value.size(), 2u);
+  cols.parameters()[0]->value.data = {0.1, 0.2};
+  expect_near_all(cols.forward(x, Mode::eval).data, {-0.1, -0.1, -0.1, -0.2, -0.2, -0.2}, 0, "shared axis 2");
+  auto both = activ::nn::parse_model<double>("PReLU(shared_axes=(1, 2), feature_shape=(2, 3))");
+  both.build(6, 1);
+  EXPECT_EQ(both.parameters()[0]->value.size(), 1u);
+  EXPECT_EQ(both.spec(), "PReLU(shared_axes=(1, 2), feature_shape=(2, 3))");
+}
+
+// initializers/random_initializers.py: GlorotUniform = VarianceScaling(1, "fan_avg",
+// "uniform"), limit sqrt(3 / ((fan_in + fan_out) / 2)), fans from compute_fans(shape).
+TEST(KerasPReLU, GlorotUniformUsesKerasFansOfAlphaShape) {
+  const auto max_abs = [](const std::string& spec, std::size_t width) {
+    auto model = activ::nn::parse_model<double>(spec);
+    model.build(width, 3);
+    double m = 0;
+    for (double a : model.parameters()[0]->value.data) m = std::max(m, std::abs(a));
+    return m;
+  };
+  // Rank 1, shape (400,): fan_in = fan_out = 400, limit sqrt(6 / 800).
+  const double rank1 = max_abs("PReLU(alpha_initializer=glorot_uniform)", 400);
+  EXPECT_LE(rank1, std::sqrt(6.0 / 800));
+  EXPECT_GT(rank1, 0.95 * std::sqrt(6.0 / 800));
+  // Rank 3, shape (1, 1, 400): receptive field 1, fan_in 1, fan_out 400: sqrt(6 / 401).
+  const double rank3 = max_abs("PReLU(alpha_initializer=glorot_uniform, shared_axes=(1, 2), feature_shape=(2, 2, 400))",
+                               1600);
+  EXPECT_LE(rank3, std::sqrt(6.0 / 401));
+  EXPECT_GT(rank3, 0.95 * std::sqrt(6.0 / 401));
+}
+
+// regularizers/regularizers.py: L1 = l1 * sum(|x|) (default 0.01), L2 = l2 * sum(x^2)
+// (default 0.01), L1L2 both (defaults 0); trainers/trainer.py compute_loss adds
+// sum(self.losses) to the compiled loss, in training and in evaluate.
+TEST(KerasPReLU, RegularizerPenaltyJoinsTheLoss) {
+  const auto penalty = [](const std::string& regularizer, std::vector<double> alpha) {
+    auto model = activ::nn::parse_model<double>("PReLU(alpha_regularizer=" + regularizer + ")");
+    model.build(alpha.size(), 1);
+    model.parameters()[0]->value.data = std::move(alpha);
+    return model.regularization_loss();
+  };
+  EXPECT_DOUBLE_EQ(penalty("l1(0.1)", {0.5, -1}), 0.15);
+  EXPECT_DOUBLE_EQ(penalty("l1", {0.5, -1}), 0.015);
+  EXPECT_DOUBLE_EQ(penalty("L2(l2=0.2)", {0.5, -1}), 0.25);
+  EXPECT_DOUBLE_EQ(penalty("l2", {0.5, -1}), 0.0125);
+  EXPECT_DOUBLE_EQ(penalty("l1_l2(l1=0.1, l2=0.2)", {0.5, -1}), 0.4);
+  EXPECT_DOUBLE_EQ(penalty("l1_l2", {0.5, -1}), 0.0);
+  EXPECT_DOUBLE_EQ(penalty("None", {0.5, -1}), 0.0);
+
+  // evaluate's loss and train_epoch's loss: cross-entropy + the penalty (3 alphas of
+  // 0.5 under l2(0.1): 0.075). The data: 4 examples of 2 features, 3 classes.
+  const std::string spec = "dense(3),PReLU(alpha_initializer=constant(0.5), alpha_regularizer=l2(0.1))";
+  activ::nn::Dataset data;
+  data.features = Matrix<float>(4, 2);
+  data.features.data = {1, 0, 0, 1, -1, 0.5f, 0.25f, -1};
+  data.labels = {0, 1, 2, 1};
+  data.classes = 3;
+  auto model = activ::nn::parse_model<float>(spec);
+  model.build(2, 5);
+  const double cross_entropy =
+      activ::nn::cross_entropy_from_logits(model.forward(data.features, Mode::eval), data.labels, nullptr);
+  EXPECT_NEAR(activ::nn::evaluate(model, data, 4).loss, cross_entropy + 0.075, 1e-6);
+  auto optimizer = activ::nn::make_optimizer<float>("sgd", 0.1, model.parameters());
+  Rng shuffle(1);
+  // One batch of all 4: the reported loss is the one before the step.
+  EXPECT_NEAR(activ::nn::train_epoch(model, *optimizer, data, 4, shuffle).loss, cross_entropy + 0.075, 1e-6);
+}
+
+// constraints/constraints.py: NonNeg = maximum(w, 0); MaxNorm(max_value=2, axis=0) =
+// w * clip(n, 0, max) / (eps + n); MinMaxNorm(0, 1, rate=1, axis=0) = w * (rate *
+// clip(n, min, max) + (1 - rate) n) / (eps + n); eps = backend.epsilon() = 1e-7;
+// optimizers/base_optimizer.py applies them after each update.
+TEST(KerasPReLU, ConstraintsApplyAfterEachOptimizerStep) {
+  // After one step with zero gradients the parameter is the constraint of its value.
+  const auto constrained = [](const std::string& options, std::size_t width, std::vector<double> alpha,
+                              const std::string& optimizer) {
+    auto model = activ::nn::parse_model<double>("PReLU(" + options + ")");
+    model.build(width, 1);
+    auto* p = model.parameters()[0];
+    p->value.data = std::move(alpha);
+    std::fill(p->grad.data.begin(), p->grad.data.end(), 0.0);
+    activ::nn::make_optimizer<double>(optimizer, 0.1, model.parameters())->step();
+    return p->value.data;
+  };
+  EXPECT_EQ(constrained("alpha_constraint=non_neg", 3, {-0.5, 0, 0.25}, "sgd"), (std::vector<double>{0, 0, 0.25}));
+  EXPECT_EQ(constrained("alpha_constraint=NonNeg", 3, {-0.5, 0, 0.25}, "adam"), (std::vector<double>{0, 0, 0.25}));
+  constexpr double eps = 1e-7;
+  // Norm 5 over axis 0 of shape (2,): scaled to norm 2 (the default max_value).
+  expect_near_all(constrained("alpha_constraint=max_norm", 2, {3, 4}, "sgd"), {3 * 2 / (eps + 5), 4 * 2 / (eps + 5)},
+                  1e-15, "max_norm");
+  // Under the maximum: only the eps factor.
+  expect_near_all(constrained("alpha_constraint=max_norm(max_value=10)", 2, {3, 4}, "sgd"),
+                  {3 * 5 / (eps + 5), 4 * 5 / (eps + 5)}, 1e-15, "max_norm inside");
+  // (2, 2) alpha [[3, 4], [0, 1]]: axis 0 takes column norms (3, sqrt(17)), axis 1 row
+  // norms (5, 1), (0, 1) the whole norm sqrt(26); max_value 1.
+  const std::string two_by_two = "feature_shape=(2, 2), alpha_constraint=";
+  const double c1 = std::sqrt(17.0), all = std::sqrt(26.0);
+  expect_near_all(constrained(two_by_two + "max_norm(1, axis=0)", 4, {3, 4, 0, 1}, "sgd"),
+                  {3 / (eps + 3), 4 / (eps + c1), 0, 1 / (eps + c1)}, 1e-15, "max_norm axis 0");
+  expect_near_all(constrained(two_by_two + "max_norm(1, axis=1)", 4, {3, 4, 0, 1}, "sgd"),
+                  {3 / (eps + 5), 4 / (eps + 5), 0, 1 / (eps + 1)}, 1e-15, "max_norm axis 1");
+  expect_near_all(constrained(two_by_two + "max_norm(1, axis=(0, 1))", 4, {3, 4, 0, 1}, "sgd"),
+                  {3 / (eps + all), 4 / (eps + all), 0, 1 / (eps + all)}, 1e-15, "max_norm axes (0, 1)");
+  expect_near_all(constrained(two_by_two + "max_norm(1, axis=-1)", 4, {3, 4, 0, 1}, "sgd"),
+                  constrained(two_by_two + "max_norm(1, axis=1)", 4, {3, 4, 0, 1}, "sgd"), 0, "axis -1");
+  // min_max_norm: norm 0.5 below min_value 1, rate 0.5: desired 0.5 * 1 + 0.5 * 0.5.
+  expect_near_all(constrained("alpha_constraint=min_max_norm(min_value=1, max_value=2, rate=0.5)", 2, {0.3, 0.4},
+                              "sgd"),
+                  {0.3 * 0.75 / (eps + 0.5), 0.4 * 0.75 / (eps + 0.5)}, 1e-15, "min_max_norm");
+  // Defaults (0, 1, 1, axis 0): norm 5 clipped to 1.
+  expect_near_all(constrained("alpha_constraint=min_max_norm", 2, {3, 4}, "adam"),
+                  {3 / (eps + 5), 4 / (eps + 5)}, 1e-15, "min_max_norm defaults");
+
+  // In training: a step that would push alpha negative leaves it at 0.
+  auto model = activ::nn::parse_model<double>("PReLU(alpha_initializer=constant(0.01), alpha_constraint=non_neg)");
+  model.build(2, 1);
+  Matrix<double> x(1, 2, -1.0), dy(1, 2, -1.0);  // dL/dalpha = x dy = 1 > 0: SGD lowers alpha
+  model.forward(x, Mode::train);
+  model.backward(dy);
+  activ::nn::make_optimizer<double>("sgd", 1.0, model.parameters())->step();
+  EXPECT_EQ(model.parameters()[0]->value.data, (std::vector<double>{0, 0}));
+}
+
+TEST(KerasPReLU, BadOptionsNameTheProblem) {
+  EXPECT_NE(parse_error("PReLU(alpha_initializer=he_normal)").find("alpha_initializer=he_normal: not one of"),
+            std::string::npos);
+  EXPECT_NE(parse_error("PReLU(alpha_initializer=zeros(1))").find("at most 0 arguments"), std::string::npos);
+  EXPECT_NE(parse_error("PReLU(alpha_regularizer=l3(1))").find("alpha_regularizer=l3(1): not one of"),
+            std::string::npos);
+  EXPECT_NE(parse_error("PReLU(alpha_regularizer=l2(-1))").find("l2=-1 must be >= 0"), std::string::npos);
+  EXPECT_NE(parse_error("PReLU(alpha_regularizer=l1(l2=1))").find("unknown argument 'l2'"), std::string::npos);
+  EXPECT_NE(parse_error("PReLU(alpha_constraint=unit_norm)").find("alpha_constraint=unit_norm: not one of"),
+            std::string::npos);
+  EXPECT_NE(parse_error("PReLU(alpha_constraint=max_norm(-1))").find("max_value must be >= 0"), std::string::npos);
+  EXPECT_NE(parse_error("PReLU(alpha_constraint=min_max_norm(min_value=2, max_value=1))")
+                .find("0 <= min_value <= max_value"),
+            std::string::npos);
+  EXPECT_NE(parse_error("PReLU(alpha_constraint=min_max_norm(rate=2))").find("rate must be in [0, 1]"),
+            std::string::npos);
+  EXPECT_NE(parse_error("PReLU(alpha_constraint=max_norm(axis=1))", 4)
+                .find("PReLU: alpha_constraint=max_norm(max_value=2, axis=1): axis 1 is out of range for a weight "
+                      "of shape (4,)"),
+            std::string::npos);
+  EXPECT_NE(parse_error("ELU(alpha=-1)").find("'alpha' of keras:elu must be >= 0"), std::string::npos);
+  EXPECT_NE(parse_error("PReLU(shared_axes=0)").find("from 1 (0 is the batch)"), std::string::npos);
+  EXPECT_NE(parse_error("PReLU(shared_axes=(1, 2))", 4).find("shared axis 2 does not exist"), std::string::npos);
+  EXPECT_NE(parse_error("PReLU(shared_axes=[1, 2])").find("after a keyword argument"), std::string::npos);
+  EXPECT_NE(parse_error("PReLU(feature_shape=(2, 3))", 5).find("has 6 features, the input 5"), std::string::npos);
+  EXPECT_NE(parse_error("PReLU(feature_shape=(2, 0))").find("not a whole number"), std::string::npos);
+  EXPECT_NE(parse_error("PReLU(colour=red)").find("unknown argument 'colour'"), std::string::npos);
+  EXPECT_NE(parse_error("PReLU(alpha_initializer=constant(x))").find("value=x is not a finite number"),
+            std::string::npos);
+}
+
+// Goodfellow et al. (2013): z = x W + b with units * pieces outputs, y_j = max over
+// pieces j*k .. j*k + k - 1.
+TEST(MaxoutLayer, ForwardByDefinitionTieRuleAndInit) {
+  auto model = activ::nn::parse_model<double>("maxout(2, pieces=3)");
+  model.build(4, 5);
+  EXPECT_EQ(model.out_features(), 2u);
+  const auto params = model.parameters();
+  ASSERT_EQ(params.size(), 2u);
+  EXPECT_EQ(params[0]->name, "0.weight");
+  ASSERT_EQ(params[0]->value.rows, 4u);
+  ASSERT_EQ(params[0]->value.cols, 6u);
+  for (double w : params[0]->value.data) EXPECT_LE(std::abs(w), std::sqrt(6.0 / (4 + 6)));  // glorot_uniform
+  EXPECT_EQ(params[1]->value.data, std::vector<double>(6, 0.0));                             // bias zeros
+  params[1]->value.data = {0.1, -0.2, 0.3, 0.0, 0.5, -0.4};
+  Matrix<double> x(2, 4);
+  x.data = {1, -2, 0.5, 3, -1, 0, 2, -0.5};
+  const Matrix<double> y = model.forward(x, Mode::eval);
+  for (std::size_t n = 0; n < 2; ++n)
+    for (std::size_t j = 0; j < 2; ++j) {
+      double best = -1e300;
+      for (std::size_t k = 0; k < 3; ++k) {
+        double z = params[1]->value.data[j * 3 + k];
+        for (std::size_t i = 0; i < 4; ++i) z += x(n, i) * params[0]->value(i, j * 3 + k);
+        best = std::max(best, z);
+      }
+      EXPECT_NEAR(y(n, j), best, 1e-12);
+    }
+
+  // Ties: the gradient goes to the first (lowest-index) maximal piece only.
+  auto tie = activ::nn::parse_model<double>("maxout(1, pieces=3)");
+  tie.build(1, 1);
+  tie.parameters()[0]->value.data = {1, 1, 0.5};  // z = (x, x, x/2)
+  Matrix<double> two(1, 1, 2.0), dy(1, 1, 3.0), dx;
+  EXPECT_EQ(tie.forward(two, Mode::train).data, (std::vector<double>{2}));
+  tie.backward(dy, &dx);
+  EXPECT_EQ(tie.parameters()[0]->grad.data, (std::vector<double>{6, 0, 0}));  // x dy to piece 0
+  EXPECT_EQ(tie.parameters()[1]->grad.data, (std::vector<double>{3, 0, 0}));
+  EXPECT_EQ(dx.data, (std::vector<double>{3}));  // W[0] dy
+
+  EXPECT_EQ(activ::nn::parse_model<float>("maxout(8),maxout(4, pieces=3, bias=false, init=kaiming_uniform)").spec(),
+            "maxout(8, pieces=2),maxout(4, pieces=3, bias=false, init=kaiming_uniform)");
+  // Without units, maxout is still activ's weightless maxout(k=K) activation.
+  auto function = activ::nn::parse_model<float>("dense(6),maxout(k=3)");
+  function.build(2, 1);
+  EXPECT_EQ(function.out_features(), 2u);
+  EXPECT_EQ(function.parameters().size(), 2u);  // dense's only
+}
+
+TEST(MaxoutLayer, BadArguments) {
+  EXPECT_NE(parse_error("maxout(0)").find("units=0"), std::string::npos);
+  EXPECT_NE(parse_error("maxout(4, pieces=0)").find("pieces=0"), std::string::npos);
+  EXPECT_NE(parse_error("maxout(pieces=3)").find("needs the number of units"), std::string::npos);
+  EXPECT_NE(parse_error("maxout(4, k=2)").find("unknown argument 'k'"), std::string::npos);
+  EXPECT_NE(parse_error("maxout(65536, pieces=65536)").find("exceeds 16777216"), std::string::npos);
+  EXPECT_NE(parse_error("maxout(4, init=orthogonal)").find("unknown initialiser"), std::string::npos);
+}
+
+// Model files: every new layer's parameters round-trip, with the canonical spec in the
+// header; the loaded model computes what the saved one did.
+TEST(ModelFile, KerasLayersAndMaxoutRoundTrip) {
+  const std::string path = ::testing::TempDir() + "activ-keras-model-file-test.npz";
+  const std::string spec =
+      "dense(6),PReLU(alpha_initializer=glorot_uniform, alpha_regularizer=l2(0.01), "
+      "alpha_constraint=max_norm(max_value=3, axis=0), shared_axes=2, feature_shape=(2, 3)),"
+      "maxout(4, pieces=3),LeakyReLU,ReLU(max_value=6, threshold=0.5),ELU(alpha=0.5),ThresholdedReLU(theta=0.1),"
+      "dense(3),Softmax";
+  auto model = activ::nn::parse_model<float>(spec);
+  model.build(5, 1);
+  activ::nn::save_model(path, model);
+  auto loaded = activ::nn::parse_model<float>(model.spec());
+  loaded.build(5, 2);
+  activ::nn::load_model(path, loaded);
+  const auto saved = model.parameters(), restored = loaded.parameters();
+  ASSERT_EQ(restored.size(), 7u);  // dense 2, alpha 1, maxout 2, dense 2
+  EXPECT_EQ(restored[2]->name, "1.alpha");
+  EXPECT_EQ(restored[2]->value.size(), 2u);  // Keras shape (2, 1): axis 2 shared
+  EXPECT_EQ(restored[3]->name, "2.weight");
+  EXPECT_EQ(restored[3]->value.cols, 12u);
+  for (std::size_t i = 0; i < saved.size(); ++i) EXPECT_EQ(restored[i]->value.data, saved[i]->value.data) << i;
+  Matrix<float> x(3, 5);
+  for (std::size_t i = 0; i < x.size(); ++i) x.data[i] = static_cast<float>(i % 7) * 0.5f - 1.5f;
+  EXPECT_EQ(loaded.forward(x, Mode::eval).data, model.forward(x, Mode::eval).data);
+  // Another PReLU option is another model: the file is refused.
+  auto other = activ::nn::parse_model<float>(
+      "dense(6),PReLU(shared_axes=2, feature_shape=(2, 3)),maxout(4, pieces=3),LeakyReLU,"
+      "ReLU(max_value=6, threshold=0.5),ELU(alpha=0.5),ThresholdedReLU(theta=0.1),dense(3),Softmax");
+  other.build(5, 1);
+  EXPECT_THROW(activ::nn::load_model(path, other), std::invalid_argument);
   std::remove(path.c_str());
 }
 

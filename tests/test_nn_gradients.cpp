@@ -10,7 +10,9 @@
 #include "nn/bilinear.hpp"
 #include "nn/dense.hpp"
 #include "nn/dropout.hpp"
+#include "nn/keras_prelu.hpp"
 #include "nn/loss.hpp"
+#include "nn/maxout.hpp"
 #include "nn/model_spec.hpp"
 #include "nn/prelu.hpp"
 #include "nn/rrelu.hpp"
@@ -113,6 +115,66 @@ TEST(Gradients, LearnableSwishSharedAndPerFeature) {
   model.build(3, 1);
   ASSERT_EQ(model.parameters().size(), 5u);
   EXPECT_EQ(model.parameters()[2]->name, "1.beta");
+}
+
+// A one-or-more-layer model under L = sum(r * model(x)) + regularization_loss(): dL/dx
+// and dL/dparameters from backward (which adds the regularizers' gradients) against
+// central differences of L.
+void check_model(const std::string& spec, std::size_t in_features) {
+  auto model = activ::nn::parse_model<double>(spec);
+  model.build(in_features, 7);
+  Matrix<double> x = random_matrix(3, in_features, 11);
+  const Matrix<double> r = random_matrix(3, model.out_features(), 13);
+  const auto loss = [&] {
+    const Matrix<double>& y = model.forward(x, Mode::eval);
+    double sum = model.regularization_loss();
+    for (std::size_t i = 0; i < y.size(); ++i) sum += r.data[i] * y.data[i];
+    return sum;
+  };
+  loss();
+  Matrix<double> dx;
+  model.backward(r, &dx);
+  for (std::size_t i = 0; i < x.size(); ++i)
+    expect_close(dx.data[i], central_difference(x.data[i], loss), spec + " dx[" + std::to_string(i) + "]");
+  for (activ::nn::Parameter<double>* p : model.parameters())
+    for (std::size_t i = 0; i < p->value.size(); ++i)
+      expect_close(p->grad.data[i], central_difference(p->value.data[i], loss),
+                   spec + " " + p->name + "[" + std::to_string(i) + "]");
+}
+
+TEST(Gradients, KerasPReLU) {
+  activ::nn::KerasPReLU<double> zeros;  // Keras's default: alpha = 0
+  check_layer(zeros, 5);
+  activ::nn::KerasPReLU<double> glorot({.alpha_initializer = {activ::nn::Initializer::Kind::glorot_uniform}});
+  check_layer(glorot, 5);
+  // Features as a (2, 3) input sharing alpha along axis 1: alpha of Keras shape (1, 3).
+  activ::nn::KerasPReLU<double> shared({.alpha_initializer = {activ::nn::Initializer::Kind::constant, 0.3},
+                                        .shared_axes = {1},
+                                        .feature_shape = {2, 3}});
+  check_layer(shared, 6);
+  EXPECT_EQ(shared.alpha_shape(), (std::vector<std::size_t>{1, 3}));
+}
+
+// The regularizers' gradients: L1 (sign), L2 (2 l2 w) and both, through Sequential.
+TEST(Gradients, KerasPReLURegularizers) {
+  for (const char* regularizer : {"l1(0.3)", "l2(0.2)", "l1_l2(l1=0.1, l2=0.4)"})
+    check_model(std::string("dense(4),PReLU(alpha_initializer=glorot_uniform, alpha_regularizer=") + regularizer + ")",
+                3);
+}
+
+TEST(Gradients, KerasActivationLayers) {
+  for (const char* spec : {"ReLU", "ReLU(max_value=1.5, negative_slope=0.2, threshold=0.1)", "ReLU(max_value=6)",
+                           "LeakyReLU", "LeakyReLU(negative_slope=0.05)", "ELU", "ELU(alpha=0.5)", "Softmax",
+                           "ThresholdedReLU", "ThresholdedReLU(theta=0.5)"})
+    check_model(spec, 6);
+}
+
+TEST(Gradients, MaxoutLayer) {
+  activ::nn::Maxout<double> glorot(3, 2);
+  check_layer(glorot, 4);
+  activ::nn::Maxout<double> kaiming_no_bias(2, 4, false, activ::nn::Init::kaiming_uniform);
+  check_layer(kaiming_no_bias, 5);
+  check_model("maxout(4, pieces=3),maxout(2),dense(2)", 3);
 }
 
 // Bilinear: L = sum(r * y) against central differences in x1, x2, W and b.

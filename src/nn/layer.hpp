@@ -8,6 +8,7 @@
 
 #include "nn/matrix.hpp"
 #include "nn/random.hpp"
+#include "nn/weight_options.hpp"
 
 namespace activ::nn {
 
@@ -19,6 +20,11 @@ struct Parameter {
   std::string name;  // unique within a model once Sequential numbers it ("0.weight")
   Matrix<T> value;
   Matrix<T> grad;  // same shape; overwritten (not accumulated) by each backward
+  // Keras's per-weight options (Keras layers only; none by default). Sequential adds
+  // the regularizer's penalty to its regularization_loss() and its gradient to grad;
+  // the optimizers apply the constraint after each update, as Keras's do.
+  Regularizer regularizer{};
+  Constraint constraint{};
 };
 
 // A row of per-feature values shared by PReLU and the learnable swish: one value for

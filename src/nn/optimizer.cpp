@@ -58,6 +58,13 @@ ACTIV_NN_CLONES void adam_update(double* p, const double* grad, double* m, doubl
   adam_body(p, grad, m, v, n, c);
 }
 
+// Keras applies each weight's constraint right after the optimizer's update of it.
+template <class T>
+void apply_constraints(const std::vector<Parameter<T>*>& params) {
+  for (Parameter<T>* p : params)
+    if (p->constraint.active()) p->constraint.apply(p->value.data);
+}
+
 }  // namespace
 
 template <class T>
@@ -87,6 +94,7 @@ void Sgd<T>::step() {
     }
   }
   started_ = true;
+  apply_constraints(params_);
 }
 
 template <class T>
@@ -123,6 +131,7 @@ void Adam<T>::step() {
       adam_update(p + begin, grad + begin, m + begin, v + begin, end - begin, c);
     });
   }
+  apply_constraints(params_);
 }
 
 template <class T>

@@ -14,7 +14,9 @@ template <class T>
 class Optimizer {
  public:
   virtual ~Optimizer() = default;
-  virtual void step() = 0;  // one update from the parameters' current grads
+  // One update from the parameters' current grads, then each parameter's Keras
+  // constraint (Parameter::constraint), as Keras's optimizers apply them.
+  virtual void step() = 0;
 };
 
 struct SgdOptions {

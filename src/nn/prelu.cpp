@@ -29,34 +29,15 @@ std::size_t PReLU<T>::build(std::size_t in_features, Rng&) {
 
 template <class T>
 void PReLU<T>::forward(const Matrix<T>& x, Matrix<T>& y, Mode) {
-  y.reshape(x.rows, x.cols);
-  const T* a = weight_.value.data.data();
   const std::size_t stride = num_parameters_ == 1 ? 0 : 1;
-  for (std::size_t r = 0; r < x.rows; ++r)
-    for (std::size_t c = 0; c < x.cols; ++c) {
-      const T v = x.data[r * x.cols + c];
-      y.data[r * x.cols + c] = v > T(0) ? v : a[c * stride] * v;
-    }
+  prelu_forward(x, y, weight_.value.data.data(), [stride](std::size_t c) { return c * stride; });
 }
 
 template <class T>
 void PReLU<T>::backward(const Matrix<T>& x, const Matrix<T>&, const Matrix<T>& dy, Matrix<T>* dx) {
-  const T* a = weight_.value.data.data();
-  T* da = weight_.grad.data.data();
-  std::fill(weight_.grad.data.begin(), weight_.grad.data.end(), T(0));
   const std::size_t stride = num_parameters_ == 1 ? 0 : 1;
-  if (dx) dx->reshape(x.rows, x.cols);
-  for (std::size_t r = 0; r < x.rows; ++r)
-    for (std::size_t c = 0; c < x.cols; ++c) {
-      const std::size_t i = r * x.cols + c;
-      const T v = x.data[i];
-      if (v > T(0)) {
-        if (dx) dx->data[i] = dy.data[i];
-      } else {
-        da[c * stride] += v * dy.data[i];
-        if (dx) dx->data[i] = a[c * stride] * dy.data[i];
-      }
-    }
+  prelu_backward(x, dy, weight_.value.data.data(), weight_.grad.data, dx,
+                 [stride](std::size_t c) { return c * stride; }, PReluGradientAtZero::slope);
 }
 
 template class PReLU<float>;

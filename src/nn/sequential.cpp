@@ -44,6 +44,16 @@ void Sequential<T>::backward(const Matrix<T>& dy, Matrix<T>* dx) {
     layers_[i]->backward(x, outputs_[i], *upstream, out);
     upstream = out;
   }
+  for (Parameter<T>* p : parameters())
+    if (p->regularizer.active()) p->regularizer.add_gradient(p->value.data, p->grad.data);
+}
+
+template <class T>
+double Sequential<T>::regularization_loss() {
+  double sum = 0;
+  for (Parameter<T>* p : parameters())
+    if (p->regularizer.active()) sum += p->regularizer.penalty(p->value.data);
+  return sum;
 }
 
 template <class T>

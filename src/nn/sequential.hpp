@@ -25,8 +25,12 @@ class Sequential {
   // The last layer's output. `x` must stay alive and unchanged until backward.
   const Matrix<T>& forward(const Matrix<T>& x, Mode mode);
   // From the loss gradient w.r.t. forward's output: sets every parameter's grad, and
-  // dL/dx into `dx` unless it is null.
+  // dL/dx into `dx` unless it is null. A parameter with a Keras regularizer gets its
+  // penalty's gradient added, so grad is that of loss + regularization_loss().
   void backward(const Matrix<T>& dy, Matrix<T>* dx = nullptr);
+  // The sum of the parameters' Keras regularization penalties at their current values
+  // (0 without any): Keras adds it to the loss that training minimises and reports.
+  double regularization_loss();
 
   std::vector<Parameter<T>*> parameters();
   std::string spec() const;  // the layers' specs joined by ","

@@ -65,7 +65,9 @@ EpochResult train_epoch(Sequential<float>& model, Optimizer<float>& optimizer, c
       labels[i] = data.labels[src];
     }
     const Matrix<float>& logits = model.forward(x, Mode::train);
-    loss_sum += cross_entropy_from_logits(logits, labels, &grad) * static_cast<double>(count);
+    // Keras's reported loss includes the regularizers' penalties (before the step).
+    const double loss = cross_entropy_from_logits(logits, labels, &grad) + model.regularization_loss();
+    loss_sum += loss * static_cast<double>(count);
     correct += correct_predictions(logits, labels.data());
     seen += count;
     model.backward(grad);
@@ -94,7 +96,9 @@ Evaluation evaluate(Sequential<float>& model, const Dataset& data, std::size_t b
     loss_sum += cross_entropy_from_logits(logits, labels, nullptr) * static_cast<double>(count);
     correct += correct_predictions(logits, labels.data());
   }
-  return {loss_sum / static_cast<double>(n), static_cast<double>(correct) / static_cast<double>(n)};
+  // As Keras's evaluate: the regularizers' penalties (the same for every batch) included.
+  return {loss_sum / static_cast<double>(n) + model.regularization_loss(),
+          static_cast<double>(correct) / static_cast<double>(n)};
 }
 
 }  // namespace activ::nn

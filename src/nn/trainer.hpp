@@ -22,12 +22,14 @@ Dataset images_to_dataset(const io::LabelledImages& images, std::size_t classes)
 
 struct BatchProgress {
   std::size_t batch = 0, batches = 0;  // batches done so far, of the epoch's total
-  double loss = 0, accuracy = 0;       // running means over the epoch so far
+  double loss = 0, accuracy = 0;       // running means over the epoch so far; the loss
+                                       // includes Sequential::regularization_loss()
   double seconds = 0;                  // since the epoch began
 };
 
 struct EpochResult {
-  double loss = 0, accuracy = 0;  // means over the epoch's training examples
+  double loss = 0, accuracy = 0;  // means over the epoch's training examples (the loss with
+                                  // the regularization penalty, as Keras reports it)
   double seconds = 0;
 };
 
@@ -41,7 +43,8 @@ EpochResult train_epoch(Sequential<float>& model, Optimizer<float>& optimizer, c
 struct Evaluation {
   double loss = 0, accuracy = 0;
 };
-// Mean loss and accuracy in evaluation mode.
+// Mean loss (plus the regularization penalty, as Keras's evaluate) and accuracy in
+// evaluation mode.
 Evaluation evaluate(Sequential<float>& model, const Dataset& data, std::size_t batch_size);
 
 }  // namespace activ::nn

@@ -36,6 +36,19 @@ import zipfile; z = zipfile.ZipFile('model.npz'); assert z.testzip() is None
 assert z.namelist() == ['0.weight.npy', '0.bias.npy', '2.weight.npy', '2.bias.npy'], z.namelist()
 assert z.comment.startswith(b'activ-model-format 1\nmodel: dense(16),relu,dense(10)\n'), z.comment" || fail "model.npz layout"
 
+# A Keras PReLU with an l2 penalty: 16 alphas of 1 under l2(10) start at 160, so the
+# printed training loss (which includes the penalty, as Keras's does) is far above the
+# cross-entropy's ~2; alpha is saved under its Keras name.
+keras_model="dense(16),PReLU(alpha_initializer=ones, alpha_regularizer=l2(10)),dense(10)"
+"$activ" train --data-dir data --model "$keras_model" --epochs 1 --batch 32 --lr 0.01 --seed 7 --save keras.npz \
+  >keras.txt 2>&1 || fail "train with a Keras PReLU failed: $(cat keras.txt)"
+keras_loss=$(sed -n 's/^epoch 1\/1: loss \([0-9.]*\).*/\1/p' keras.txt)
+python3 -c "import sys; sys.exit(0 if float('${keras_loss:-0}') > 50 else 1)" ||
+  fail "training loss ${keras_loss:-none} does not include the l2 penalty: $(cat keras.txt)"
+python3 -c "
+import zipfile; z = zipfile.ZipFile('keras.npz')
+assert '1.alpha.npy' in z.namelist(), z.namelist()" || fail "keras.npz has no 1.alpha"
+
 # expect_error PATTERN ARGS...: exit 2, one stderr line "activ: ..." matching PATTERN.
 expect_error() {
   local pattern=$1 status=0
@@ -48,6 +61,7 @@ expect_error() {
 }
 expect_error "element 2 'rleu'" train --data-dir data --model "dense(16),rleu,dense(10)"
 expect_error "unbalanced" train --data-dir data --model "dense(16"
+expect_error "LeakyReLU: negative_slope must be >= 0" train --data-dir data --model "dense(16),LeakyReLU(-1),dense(10)"
 expect_error "unknown data set 'cifar'" train --data cifar --model "dense(10)"
 expect_error "no such directory.*dataset-fashion-mnist" train --data-dir nowhere --model "dense(10)"
 expect_error "ends with 4 outputs" train --data-dir data --model "dense(4)"
