@@ -8,6 +8,7 @@
 #include <numeric>
 
 #include "io/npy.hpp"
+#include "io/npz.hpp"
 #include "nn/dense.hpp"
 #include "nn/dropout.hpp"
 #include "nn/loss.hpp"
@@ -212,6 +213,19 @@ TEST(ModelSpec, SplitsAtTopLevelCommas) {
   model.build(784, 1);
   EXPECT_EQ(model.spec(), "dense(32),relu,dropout(0.2),prelu(init=0.1),rrelu,dense(10)");
   EXPECT_EQ(model.out_features(), 10u);
+  auto quadratic = activ::nn::parse_model<float>("dense(8),bilinear(out_features=6, bias=False),bilinear(4),dense(3)");
+  quadratic.build(5, 1);
+  EXPECT_EQ(quadratic.spec(), "dense(8),bilinear(6, bias=false),bilinear(4),dense(3)");
+  EXPECT_EQ(quadratic.out_features(), 3u);
+  const auto params = quadratic.parameters();
+  ASSERT_EQ(params.size(), 7u);  // 0.weight, 0.bias, 1.weight (no bias), 2.weight, 2.bias, 3.weight, 3.bias
+  EXPECT_EQ(params[2]->name, "1.weight");
+  EXPECT_EQ(params[3]->name, "2.weight");
+  EXPECT_EQ(params[2]->value.rows, 6u);
+  EXPECT_EQ(params[2]->value.cols, 64u);
+  // torch's init bound 1/sqrt(in_features) for the weight and bias of bilinear(4) after 6 features.
+  for (const activ::nn::Parameter<float>* p : {params[3], params[4]})
+    for (const float v : p->value.data) EXPECT_LE(std::abs(v), 1 / std::sqrt(6.0f));
 }
 
 TEST(ModelSpec, BadSpecsNameTheElement) {
@@ -233,6 +247,13 @@ TEST(ModelSpec, BadSpecsNameTheElement) {
   EXPECT_NE(message("dropout(1)").find("[0, 1)"), std::string::npos);
   EXPECT_NE(message("").find("empty model spec"), std::string::npos);
   EXPECT_NE(message("dense(4)x").find("after the closing"), std::string::npos);
+  EXPECT_NE(message("dense(4),bilinear").find("element 2 'bilinear': needs the number of outputs"), std::string::npos);
+  EXPECT_NE(message("bilinear()").find("needs the number of outputs"), std::string::npos);
+  EXPECT_NE(message("bilinear(0)").find("out_features=0"), std::string::npos);
+  EXPECT_NE(message("bilinear(-2)").find("out_features=-2"), std::string::npos);
+  EXPECT_NE(message("bilinear(4, bias=maybe)").find("bias=maybe is not true or false"), std::string::npos);
+  EXPECT_NE(message("bilinear(4, True, 3)").find("at most 2 arguments"), std::string::npos);
+  EXPECT_NE(message("bilinear(4, in_features=3)").find("unknown argument 'in_features'"), std::string::npos);
   auto bad_width = activ::nn::parse_model<float>("dense(5),maxout(k=2)");
   EXPECT_THROW(bad_width.build(3, 1), std::invalid_argument);
 }
@@ -289,6 +310,20 @@ TEST(ModelFile, SavesAndLoadsWithChecks) {
   auto wider = activ::nn::parse_model<float>("dense(5),prelu,dense(3, bias=false)");
   wider.build(6, 1);
   EXPECT_THROW(activ::nn::load_model(path, wider), std::invalid_argument);
+  // Bilinear's weight goes to the file as torch's (out, in, in) array and comes back.
+  auto quadratic = activ::nn::parse_model<float>("bilinear(3),dense(2)");
+  quadratic.build(4, 1);
+  activ::nn::save_model(path, quadratic);
+  const activ::io::NpzArchive archive = activ::io::read_npz(path);
+  ASSERT_EQ(archive.arrays.size(), 4u);
+  EXPECT_EQ(archive.arrays[0].first, "0.weight");
+  EXPECT_EQ(archive.arrays[0].second.shape, (std::vector<std::size_t>{3, 4, 4}));
+  EXPECT_EQ(archive.arrays[1].second.shape, (std::vector<std::size_t>{1, 3}));
+  auto reloaded = activ::nn::parse_model<float>("bilinear(3),dense(2)");
+  reloaded.build(4, 2);
+  activ::nn::load_model(path, reloaded);
+  for (std::size_t i = 0; i < quadratic.parameters().size(); ++i)
+    EXPECT_EQ(reloaded.parameters()[i]->value.data, quadratic.parameters()[i]->value.data);
   // Not an archive at all, and a truncated one.
   activ::io::write_file_atomically(path, std::vector<std::uint8_t>{1, 2, 3});
   EXPECT_THROW(activ::nn::load_model(path, same), std::invalid_argument);

@@ -19,6 +19,9 @@ struct Parameter {
   std::string name;  // unique within a model once Sequential numbers it ("0.weight")
   Matrix<T> value;
   Matrix<T> grad;  // same shape; overwritten (not accumulated) by each backward
+  // The array's shape in model files when it is not (rows, cols): Bilinear's weight is
+  // (out, in1, in2) as in torch's state_dict.
+  std::vector<std::size_t> file_shape = {};
 };
 
 // A row of per-feature values shared by PReLU and the learnable swish: one value for

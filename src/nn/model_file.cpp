@@ -8,6 +8,18 @@
 namespace activ::nn {
 namespace {
 
+// (rows, cols) unless the parameter names another shape (Bilinear's 3-d weight).
+std::vector<std::size_t> file_shape(const Parameter<float>& p) {
+  if (!p.file_shape.empty()) return p.file_shape;
+  return {p.value.rows, p.value.cols};
+}
+
+std::string shape_text(const std::vector<std::size_t>& shape) {
+  std::string s = "(";
+  for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + ")";
+}
+
 std::string header(Sequential<float>& model) {
   return "activ-model-format " + std::to_string(kModelFormatVersion) + "\nmodel: " + model.spec() +
          "\ninputs: " + std::to_string(model.in_features()) + "\n";
@@ -21,7 +33,7 @@ void save_model(const std::string& path, Sequential<float>& model) {
   for (const Parameter<float>* p : model.parameters()) {
     io::NpyArray a;
     a.dtype = io::DType::f32;
-    a.shape = {p->value.rows, p->value.cols};
+    a.shape = file_shape(*p);
     a.f32 = p->value.data;
     archive.arrays.emplace_back(p->name, std::move(a));
   }
@@ -53,9 +65,8 @@ void load_model(const std::string& path, Sequential<float>& model) {
     const auto it = arrays.find(p->name);
     if (it == arrays.end()) fail("no array '" + p->name + "'");
     const io::NpyArray& a = *it->second;
-    if (a.dtype != io::DType::f32 || a.shape != std::vector<std::size_t>{p->value.rows, p->value.cols})
-      fail("array '" + p->name + "' is not float32 of shape (" + std::to_string(p->value.rows) + ", " +
-           std::to_string(p->value.cols) + ")");
+    if (a.dtype != io::DType::f32 || a.shape != file_shape(*p))
+      fail("array '" + p->name + "' is not float32 of shape " + shape_text(file_shape(*p)));
   }
   for (Parameter<float>* p : params) p->value.data = arrays.at(p->name)->f32;
 }
