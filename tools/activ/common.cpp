@@ -121,7 +121,18 @@ std::string describe_range(const ParamInfo& p) {
 
 namespace {
 
-std::string dtype_name(io::DType t) { return t == io::DType::f32 ? "f32" : "f64"; }
+std::string dtype_name(io::DType t) {
+  return t == io::DType::f32 ? "f32" : t == io::DType::f64 ? "f64" : io::dtype_descr(t);
+}
+
+// eval and grad compute in float32 or float64; an integer file is named, not converted.
+io::NpyArray read_float_npy(const std::string& path) {
+  io::NpyArray a = io::read_npy(path);
+  if (io::is_integer(a.dtype))
+    fail("'" + path + "' holds " + io::dtype_descr(a.dtype) +
+         " data; activations take float32 or float64 (convert with arr.astype('<f4'))");
+  return a;
+}
 
 std::string shape_text(const std::vector<std::size_t>& shape) {
   std::vector<std::string> dims;
@@ -168,7 +179,7 @@ io::NpyArray load_input(const ArrayOptions& options) {
   if (!options.values.empty() && !options.input.empty()) fail("give VALUES or -i FILE, not both");
   if (options.values.empty() && options.input.empty()) fail("nothing to compute: give VALUES or -i FILE");
   if (!options.input.empty()) {
-    io::NpyArray a = io::read_npy(options.input);
+    io::NpyArray a = read_float_npy(options.input);
     if (!options.dtype.empty() && options.dtype != dtype_name(a.dtype))
       fail("--dtype " + options.dtype + " does not match '" + options.input + "', which holds " + dtype_name(a.dtype) +
            " data");
@@ -185,7 +196,7 @@ io::NpyArray load_input(const ArrayOptions& options) {
 }
 
 io::NpyArray load_matching(const std::string& path, const io::NpyArray& like, const std::string& what) {
-  io::NpyArray a = io::read_npy(path);
+  io::NpyArray a = read_float_npy(path);
   if (a.shape != like.shape || a.dtype != like.dtype)
     fail(what + " '" + path + "' has " + describe_array(a) + " but x has " + describe_array(like));
   return a;
