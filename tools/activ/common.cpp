@@ -168,7 +168,7 @@ void add_array_options(CLI::App& cmd, ArrayOptions& options, const std::string& 
   cmd.add_option("SPEC", options.spec, "activation spec, e.g. relu, jax:gelu, leaky_relu(negative_slope=0.2)")
       ->required();
   cmd.add_option("VALUES", options.values, "numbers for " + input_name + " (inf, -inf and nan accepted)");
-  cmd.add_option("-i,--input", options.input, input_name + " as a .npy file (<f4 or <f8, any shape)");
+  cmd.add_option("-i,--input", options.input, input_name + " as a .npy file (float32 or float64, either byte order, any shape)");
   cmd.add_option("-o,--output", options.output,
                  "write the result to this .npy file (same shape and dtype as the input) instead of printing it");
   cmd.add_option("--dtype", options.dtype, "f32 (default) or f64: precision of VALUES; with -i it must match the file")
