@@ -1,5 +1,6 @@
 // io::parse_npy on arbitrary bytes. NpyError is the only acceptable failure; an array
-// that parses must serialize and parse back to the same dtype, shape and bits.
+// that parses (any dtype: floats, integers, bool, either byte order) must serialize and
+// parse back to the same dtype, shape and bits.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -15,7 +16,8 @@ namespace {
 }
 
 bool same_bits(const activ::io::NpyArray& a, const activ::io::NpyArray& b) {
-  if (a.dtype != b.dtype || a.shape != b.shape || a.f32.size() != b.f32.size() || a.f64.size() != b.f64.size())
+  if (a.dtype != b.dtype || a.shape != b.shape || a.f32.size() != b.f32.size() || a.f64.size() != b.f64.size() ||
+      a.integers != b.integers)
     return false;
   // memcmp, not ==, so that NaN payloads count too.
   return (a.f32.empty() || std::memcmp(a.f32.data(), b.f32.data(), a.f32.size() * sizeof(float)) == 0) &&
@@ -32,7 +34,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } catch (const NpyError&) {
     return 0;
   }
-  if (a.size() != (a.dtype == DType::f32 ? a.f32.size() : a.f64.size())) bug("size() disagrees with the data");
+  const std::size_t held = a.dtype == DType::f32   ? a.f32.size()
+                           : a.dtype == DType::f64 ? a.f64.size()
+                                                   : a.integers.size() / dtype_size(a.dtype);
+  if (a.size() != held) bug("size() disagrees with the data");
+  // Integer and bool elements widen without failing; bools are 0 or 1.
+  if (is_integer(a.dtype))
+    for (std::size_t i = 0; i < a.size(); ++i)
+      if (a.dtype == DType::b1 && a.integer(i) > 1) bug("a bool element is not 0 or 1");
   std::vector<std::uint8_t> bytes;
   NpyArray b;
   try {

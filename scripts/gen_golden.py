@@ -544,6 +544,151 @@ def tensor_goldens(out: Path, check: bool) -> int:
     return 0
 
 
+# ---------------------------------------------------------------------------------
+# Layer goldens (tests/golden/layers/, read by tests/test_layer_golden.cpp): torch's
+# PReLU, RReLU, Bilinear and the learnable swish x * sigmoid(beta x) (torch has no
+# module: its forward and autograd on that formula) in float64, with fixed seeded
+# inputs, parameters and dy: forward outputs and the gradients w.r.t. input(s) and
+# every parameter. Each golden comes with a `.scale` array: per element, the sum of the
+# absolute values of the terms that make it (torch on |inputs|, |parameters|, |dy| for
+# the multilinear Bilinear; the explicit sums for the others). The test's bar is a
+# multiple of float64's epsilon times that scale, the rounding error of a sum, which
+# any summation order (torch's or activ's) meets.
+
+def layer_goldens(out: Path, check: bool) -> int:
+    ldir = out / "layers"
+    ldir.mkdir(parents=True, exist_ok=True)
+    w = Writer(ldir, check)
+    rng = np.random.default_rng(20261201)
+    D = torch.float64
+    t = lambda a: torch.tensor(a, dtype=D)
+    manifest = [
+        "# Layer goldens, written by scripts/gen_golden.py (do not edit); read by tests/test_layer_golden.cpp.",
+        f"# torch {torch.__version__}, float64. Tab-separated columns: case, kind, activ model-spec element,",
+        "# the arrays <case>.<key>.npy (each golden key K also has K.scale: the sum of |terms| per element).",
+    ]
+
+    def inputs(shape, zeros=0):
+        x = rng.uniform(-2.0, 2.0, size=shape)
+        flat = x.reshape(-1)
+        flat[rng.choice(flat.size, size=zeros, replace=False)] = 0.0  # the kink of (p/r)relu
+        return x
+
+    def emit(case, kind, spec, arrays):
+        for key, arr in arrays.items():
+            w.npy(f"{case}.{key}.npy", np.ascontiguousarray(np.asarray(arr, dtype=np.float64)))
+        manifest.append("\t".join([case, kind, spec, ",".join(arrays)]))
+
+    # PReLU: y = max(0, x) + a min(0, x); torch's gradients at x = 0 take the slope a.
+    for case, num, a in (("prelu_shared", 1, [0.3]), ("prelu_per_feature", 3, [0.25, -0.5, 1.75])):
+        x0, dy0 = inputs((4, 3), zeros=2), rng.standard_normal((4, 3))
+        x, a_t = t(x0).requires_grad_(), t(a).requires_grad_()
+        y = F.prelu(x, a_t)
+        y.backward(t(dy0))
+        neg = (x0 <= 0)
+        gw_scale = (np.abs(x0) * np.abs(dy0) * neg).sum(axis=0)
+        if num == 1:
+            gw_scale = gw_scale.sum(keepdims=True)
+        spec = "prelu" if num == 1 else f"prelu(num_parameters={num})"
+        emit(case, "layer", spec, {
+            "x": x0, "dy": dy0, "weight": np.array(a),
+            "y": y.detach().numpy(), "y.scale": np.abs(y.detach().numpy()),
+            "grad_x": x.grad.numpy(), "grad_x.scale": np.abs(x.grad.numpy()),
+            "grad_weight": a_t.grad.numpy(), "grad_weight.scale": gw_scale})
+
+    # RReLU in evaluation: leaky_relu with slope (lower + upper) / 2.
+    for case, lower, upper in (("rrelu_eval", 1.0 / 8, 1.0 / 3), ("rrelu_eval_0_1_0_3", 0.1, 0.3)):
+        x0, dy0 = inputs((4, 5), zeros=2), rng.standard_normal((4, 5))
+        x = t(x0).requires_grad_()
+        y = F.rrelu(x, lower, upper, training=False)
+        y.backward(t(dy0))
+        spec = "rrelu" if lower == 1.0 / 8 else f"rrelu(lower={lower}, upper={upper})"
+        emit(case, "layer", spec, {
+            "x": x0, "dy": dy0, "y": y.detach().numpy(), "y.scale": np.abs(y.detach().numpy()),
+            "grad_x": x.grad.numpy(), "grad_x.scale": np.abs(x.grad.numpy())})
+
+    # RReLU in training: torch draws a slope per element (its own generator, so only
+    # the semantics compare): x where x > 0, x * r with r in [lower, upper] otherwise, and
+    # the gradient is dy * r with the same r. The sample is torch's; the test checks
+    # these properties on it and on activ's training forward and backward.
+    torch.manual_seed(20261201)
+    lower, upper = 0.1, 0.3
+    x0, dy0 = inputs((8, 16), zeros=4), rng.standard_normal((8, 16))
+    x = t(x0).requires_grad_()
+    y = F.rrelu(x, lower, upper, training=True)
+    y.backward(t(dy0))
+    emit("rrelu_train_sample", "rrelu_train", f"rrelu(lower={lower}, upper={upper})",
+         {"x": x0, "dy": dy0, "y": y.detach().numpy(), "grad_x": x.grad.numpy()})
+
+    # Learnable swish: y = x sigmoid(beta x), beta shared or per feature.
+    for case, num, beta in (("swish_shared", 1, [1.3]), ("swish_per_feature", 3, [0.5, 1.0, -2.25])):
+        x0, dy0 = inputs((4, 3)), rng.standard_normal((4, 3))
+        x, b = t(x0).requires_grad_(), t(beta).requires_grad_()
+        y = x * torch.sigmoid(b * x)
+        y.backward(t(dy0))
+        s = torch.sigmoid(t(beta) * t(x0)).numpy()
+        ds = s * (1 - s)
+        bx = np.abs(np.array(beta) * x0)
+        gb_scale = (np.abs(dy0) * x0 * x0 * ds).sum(axis=0)
+        if num == 1:
+            gb_scale = gb_scale.sum(keepdims=True)
+        spec = "swish_learnable" if num == 1 else f"swish_learnable(num_parameters={num})"
+        emit(case, "layer", spec, {
+            "x": x0, "dy": dy0, "beta": np.array(beta),
+            "y": y.detach().numpy(), "y.scale": np.abs(y.detach().numpy()),
+            "grad_x": x.grad.numpy(), "grad_x.scale": np.abs(dy0) * (s + bx * ds),
+            "grad_beta": b.grad.numpy(), "grad_beta.scale": gb_scale})
+
+    # Bilinear: torch.nn.Bilinear's functional form with fixed W (out, in1, in2) and b.
+    def bilinear(x1_0, x2_0, w0, b0, dy0, same_input):
+        def run(x1_0, x2_0, w0, b0, dy0):
+            x1 = t(x1_0).requires_grad_()
+            x2 = x1 if same_input else t(x2_0).requires_grad_()
+            wt = t(w0).requires_grad_()
+            bt = t(b0).requires_grad_() if b0 is not None else None
+            y = F.bilinear(x1, x2, wt, bt)
+            y.backward(t(dy0))
+            return y.detach().numpy(), x1.grad.numpy(), (None if same_input else x2.grad.numpy()), wt.grad.numpy(), \
+                (bt.grad.numpy() if bt is not None else None)
+        vals = run(x1_0, x2_0, w0, b0, dy0)
+        absb = np.abs(b0) if b0 is not None else None
+        scales = run(np.abs(x1_0), np.abs(x2_0), np.abs(w0), absb, np.abs(dy0))  # sum of |terms|: multilinear
+        return vals, scales
+
+    for case, n, in1, in2, out_f, bias, same in (("bilinear_pair", 4, 3, 2, 3, True, False),
+                                                 ("bilinear_pair_nobias", 4, 2, 3, 2, False, False),
+                                                 ("bilinear_layer", 4, 3, 3, 2, True, True),
+                                                 ("bilinear_layer_nobias", 5, 2, 2, 3, False, True)):
+        bound = 1 / math.sqrt(in1)
+        x1_0 = rng.standard_normal((n, in1))
+        x2_0 = x1_0 if same else rng.standard_normal((n, in2))
+        w0 = rng.uniform(-bound, bound, size=(out_f, in1, in2))
+        b0 = rng.uniform(-bound, bound, size=(out_f,)) if bias else None
+        dy0 = rng.standard_normal((n, out_f))
+        (y, g1, g2, gw, gb), (sy, s1, s2, sw, sb) = bilinear(x1_0, x2_0, w0, b0, dy0, same)
+        arrays = {"x": x1_0}
+        if not same:
+            arrays["x2"] = x2_0
+        arrays.update({"dy": dy0, "weight": w0})
+        if bias:
+            arrays["bias"] = b0
+        arrays.update({"y": y, "y.scale": sy, "grad_x": g1, "grad_x.scale": s1})
+        if not same:
+            arrays.update({"grad_x2": g2, "grad_x2.scale": s2})
+        arrays.update({"grad_weight": gw, "grad_weight.scale": sw})
+        if bias:
+            arrays.update({"grad_bias": gb, "grad_bias.scale": sb})
+        spec = f"bilinear({out_f}" + ("" if bias else ", bias=false") + ")"
+        emit(case, "bilinear_pair" if not same else "layer", spec, arrays)
+
+    w.write("manifest.tsv", ("\n".join(manifest) + "\n").encode())
+    print(f"{len(manifest) - 3} layer cases in {ldir}")
+    if check and w.mismatches:
+        print("differs from the files in " + str(ldir) + ":\n  " + "\n  ".join(w.mismatches))
+        return 1
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--check", action="store_true",
@@ -551,13 +696,18 @@ def main() -> int:
     ap.add_argument("--out", type=Path, default=OUT, help="output directory (default: tests/golden)")
     ap.add_argument("--tensor-only", action="store_true",
                     help="only the tensor goldens (tests/golden/tensor/) of the axis functions")
+    ap.add_argument("--layers-only", action="store_true",
+                    help="only the layer goldens (tests/golden/layers/): PReLU, RReLU, learnable swish, Bilinear")
     args = ap.parse_args()
 
     np.seterr(over="ignore")  # float64 -> float32 casts beyond float32's range give inf
     torch.set_num_threads(1)
     torch.use_deterministic_algorithms(True)
     args.out.mkdir(parents=True, exist_ok=True)
-    tensor_status = tensor_goldens(args.out, args.check)
+    layer_status = layer_goldens(args.out, args.check)
+    if args.layers_only:
+        return layer_status
+    tensor_status = tensor_goldens(args.out, args.check) or layer_status
     if args.tensor_only:
         return tensor_status
     w = Writer(args.out, args.check)

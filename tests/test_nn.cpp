@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "io/npy.hpp"
+#include "io/npz.hpp"
 #include "nn/dense.hpp"
 #include "nn/dropout.hpp"
 #include "nn/loss.hpp"
@@ -237,6 +238,19 @@ TEST(ModelSpec, SplitsAtTopLevelCommas) {
   model.build(784, 1);
   EXPECT_EQ(model.spec(), "dense(32),relu,dropout(0.2),prelu(init=0.1),rrelu,dense(10)");
   EXPECT_EQ(model.out_features(), 10u);
+  auto quadratic = activ::nn::parse_model<float>("dense(8),bilinear(out_features=6, bias=False),bilinear(4),dense(3)");
+  quadratic.build(5, 1);
+  EXPECT_EQ(quadratic.spec(), "dense(8),bilinear(6, bias=false),bilinear(4),dense(3)");
+  EXPECT_EQ(quadratic.out_features(), 3u);
+  const auto params = quadratic.parameters();
+  ASSERT_EQ(params.size(), 7u);  // 0.weight, 0.bias, 1.weight (no bias), 2.weight, 2.bias, 3.weight, 3.bias
+  EXPECT_EQ(params[2]->name, "1.weight");
+  EXPECT_EQ(params[3]->name, "2.weight");
+  EXPECT_EQ(params[2]->value.rows, 6u);
+  EXPECT_EQ(params[2]->value.cols, 64u);
+  // torch's init bound 1/sqrt(in_features) for the weight and bias of bilinear(4) after 6 features.
+  for (const activ::nn::Parameter<float>* p : {params[3], params[4]})
+    for (const float v : p->value.data) EXPECT_LE(std::abs(v), 1 / std::sqrt(6.0f));
 }
 
 TEST(ModelSpec, BadSpecsNameTheElement) {
@@ -258,6 +272,13 @@ TEST(ModelSpec, BadSpecsNameTheElement) {
   EXPECT_NE(message("dropout(1)").find("[0, 1)"), std::string::npos);
   EXPECT_NE(message("").find("empty model spec"), std::string::npos);
   EXPECT_NE(message("dense(4)x").find("after the closing"), std::string::npos);
+  EXPECT_NE(message("dense(4),bilinear").find("element 2 'bilinear': needs the number of outputs"), std::string::npos);
+  EXPECT_NE(message("bilinear()").find("needs the number of outputs"), std::string::npos);
+  EXPECT_NE(message("bilinear(0)").find("out_features=0"), std::string::npos);
+  EXPECT_NE(message("bilinear(-2)").find("out_features=-2"), std::string::npos);
+  EXPECT_NE(message("bilinear(4, bias=maybe)").find("bias=maybe is not true or false"), std::string::npos);
+  EXPECT_NE(message("bilinear(4, True, 3)").find("at most 2 arguments"), std::string::npos);
+  EXPECT_NE(message("bilinear(4, in_features=3)").find("unknown argument 'in_features'"), std::string::npos);
   auto bad_width = activ::nn::parse_model<float>("dense(5),maxout(k=2)");
   EXPECT_THROW(bad_width.build(3, 1), std::invalid_argument);
 }
@@ -314,6 +335,20 @@ TEST(ModelFile, SavesAndLoadsWithChecks) {
   auto wider = activ::nn::parse_model<float>("dense(5),prelu,dense(3, bias=false)");
   wider.build(6, 1);
   EXPECT_THROW(activ::nn::load_model(path, wider), std::invalid_argument);
+  // Bilinear's weight goes to the file as torch's (out, in, in) array and comes back.
+  auto quadratic = activ::nn::parse_model<float>("bilinear(3),dense(2)");
+  quadratic.build(4, 1);
+  activ::nn::save_model(path, quadratic);
+  const activ::io::NpzArchive archive = activ::io::read_npz(path);
+  ASSERT_EQ(archive.arrays.size(), 4u);
+  EXPECT_EQ(archive.arrays[0].first, "0.weight");
+  EXPECT_EQ(archive.arrays[0].second.shape, (std::vector<std::size_t>{3, 4, 4}));
+  EXPECT_EQ(archive.arrays[1].second.shape, (std::vector<std::size_t>{1, 3}));
+  auto reloaded = activ::nn::parse_model<float>("bilinear(3),dense(2)");
+  reloaded.build(4, 2);
+  activ::nn::load_model(path, reloaded);
+  for (std::size_t i = 0; i < quadratic.parameters().size(); ++i)
+    EXPECT_EQ(reloaded.parameters()[i]->value.data, quadratic.parameters()[i]->value.data);
   // Not an archive at all, and a truncated one.
   activ::io::write_file_atomically(path, std::vector<std::uint8_t>{1, 2, 3});
   EXPECT_THROW(activ::nn::load_model(path, same), std::invalid_argument);
@@ -683,6 +718,82 @@ TEST(ModelFile, KerasLayersAndMaxoutRoundTrip) {
   other.build(5, 1);
   EXPECT_THROW(activ::nn::load_model(path, other), std::invalid_argument);
   std::remove(path.c_str());
+}
+
+#include "nn/npy_dataset.hpp"
+
+namespace {
+
+// The file's own model: spec and width from its header, parameters from its arrays.
+TEST(ModelFile, LoadsTheModelItDescribes) {
+  const std::string path = ::testing::TempDir() + "activ-model-file-own.npz";
+  auto model = activ::nn::parse_model<float>("dense(5),bilinear(3),rrelu,dense(2)");
+  model.build(4, 1);
+  activ::nn::save_model(path, model);
+  activ::nn::ModelFileHeader info;
+  auto loaded = activ::nn::load_model(path, 9, &info);
+  EXPECT_EQ(info.spec, "dense(5),bilinear(3),rrelu,dense(2)");
+  EXPECT_EQ(info.inputs, 4u);
+  EXPECT_EQ(loaded.spec(), model.spec());
+  EXPECT_EQ(loaded.in_features(), 4u);
+  ASSERT_EQ(loaded.parameters().size(), model.parameters().size());
+  for (std::size_t i = 0; i < model.parameters().size(); ++i)
+    EXPECT_EQ(loaded.parameters()[i]->value.data, model.parameters()[i]->value.data);
+  Matrix<float> x(3, 4, 0.5f);
+  const Matrix<float> a = model.forward(x, Mode::eval);
+  EXPECT_EQ(loaded.forward(x, Mode::eval).data, a.data);
+  activ::io::write_file_atomically(path, std::vector<std::uint8_t>{1, 2, 3});
+  EXPECT_THROW(activ::nn::load_model(path, 1), std::invalid_argument);
+  std::remove(path.c_str());
+}
+
+// .npy data sets: conversions and every rejection, each naming the file.
+TEST(NpyDataset, ReadsAndChecks) {
+  const std::string dir = ::testing::TempDir();
+  const auto write = [&](const std::string& name, const activ::io::NpyArray& a) {
+    activ::io::write_npy(dir + name, a);
+    return dir + name;
+  };
+  activ::io::NpyArray pixels = activ::io::integer_array(activ::io::DType::u8, {2, 2, 2}, {0, 255, 51, 102, 1, 2, 3, 4});
+  const std::string images = write("ds_images.npy", pixels);
+  const std::string labels = write("ds_labels.npy", activ::io::integer_array(activ::io::DType::i64, {2}, {2, 0}));
+  const activ::nn::Dataset d = activ::nn::read_npy_dataset(images, labels);
+  EXPECT_EQ(d.features.rows, 2u);
+  EXPECT_EQ(d.features.cols, 4u);
+  EXPECT_EQ(d.features(0, 1), 1.0f);
+  EXPECT_EQ(d.features(0, 2), 51 / 255.0f);
+  EXPECT_EQ(d.labels, (std::vector<std::int32_t>{2, 0}));
+  EXPECT_EQ(d.classes, 3u);
+
+  activ::io::NpyArray f64;
+  f64.dtype = activ::io::DType::f64;
+  f64.shape = {2, 1};
+  f64.f64 = {0.1, 1e300};
+  const std::string huge = write("ds_huge.npy", f64);
+  const auto message = [](const std::string& x, const std::string& y) {
+    try {
+      activ::nn::read_npy_dataset(x, y);
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+    return std::string("no exception");
+  };
+  EXPECT_NE(message(huge, labels).find("ds_huge.npy: feature 0 of example 1 is infinite"), std::string::npos);
+  const std::string negative = write("ds_neg.npy", activ::io::integer_array(activ::io::DType::i8, {2}, {0, -3}));
+  EXPECT_NE(message(images, negative).find("label -3 at index 1 is negative"), std::string::npos);
+  const std::string big = write("ds_big.npy", activ::io::integer_array(activ::io::DType::u32, {2}, {0, 16777216}));
+  EXPECT_NE(message(images, big).find("too large for a class index"), std::string::npos);
+  const std::string three = write("ds_three.npy", activ::io::integer_array(activ::io::DType::i32, {3}, {0, 1, 2}));
+  EXPECT_NE(message(images, three).find("3 labels for the 2 examples"), std::string::npos);
+  const std::string two_d = write("ds_2d.npy", activ::io::integer_array(activ::io::DType::i32, {2, 1}, {0, 1}));
+  EXPECT_NE(message(images, two_d).find("labels of shape (2, 1)"), std::string::npos);
+  const std::string wide = write("ds_i16.npy", activ::io::integer_array(activ::io::DType::i16, {2, 2}, {0, 1, 2, 3}));
+  EXPECT_NE(message(wide, labels).find("features of dtype <i2"), std::string::npos);
+  EXPECT_NE(message(dir + "ds_missing.npy", labels).find("ds_missing.npy"), std::string::npos);
+  activ::nn::Dataset copy = d;
+  EXPECT_THROW(activ::nn::set_classes(copy, 2, labels), std::invalid_argument);
+  activ::nn::set_classes(copy, 5, labels);
+  EXPECT_EQ(copy.classes, 5u);
 }
 
 }  // namespace

@@ -231,6 +231,28 @@ TEST(Gradients, BilinearForwardByDefinitionAndInit) {
   EXPECT_THROW(layer.forward(bad, x2, y), std::invalid_argument);
 }
 
+// The one-stream layer: x is both of Bilinear's inputs, so dL/dx must be the sum of its
+// two input gradients (central differences move x in both places at once).
+TEST(Gradients, BilinearLayerOneStream) {
+  for (const bool bias : {true, false}) {
+    activ::nn::BilinearLayer<double> layer(3, bias);
+    check_layer(layer, 4);
+    EXPECT_EQ(layer.spec(), bias ? "bilinear(3)" : "bilinear(3, bias=false)");
+  }
+  // Its forward is the two-input class's with x twice, and its init is the class's.
+  activ::nn::BilinearLayer<double> layer(2);
+  Rng a(41), b(41);
+  layer.build(3, a);
+  activ::nn::Bilinear<double> pair(3, 3, 2);
+  pair.build(b);
+  const Matrix<double> x = random_matrix(4, 3, 43);
+  Matrix<double> y_layer, y_pair;
+  layer.forward(x, y_layer, Mode::train);
+  pair.forward(x, x, y_pair);
+  EXPECT_EQ(y_layer.data, y_pair.data);
+  EXPECT_EQ(layer.parameters()[0]->file_shape, (std::vector<std::size_t>{2, 3, 3}));
+}
+
 TEST(Gradients, RReLUInEvaluation) {
   activ::nn::RReLU<double> layer(0.1, 0.3);
   check_layer(layer, 5);
@@ -242,7 +264,8 @@ TEST(Gradients, DropoutInEvaluation) {
 }
 
 TEST(Gradients, WholeModel) {
-  auto model = activ::nn::parse_model<double>("dense(6),tanh,prelu,dense(4, init=kaiming_uniform),elu,dense(3)");
+  auto model =
+      activ::nn::parse_model<double>("dense(6),tanh,prelu,dense(4, init=kaiming_uniform),elu,bilinear(5),dense(3)");
   model.build(5, 3);
   Matrix<double> x = random_matrix(4, 5, 17);
   const std::vector<std::int32_t> labels{0, 2, 1, 2};

@@ -82,6 +82,25 @@ void expect_same(const NpyArray& a, const NpyArray& b) {
   // Bitwise, so NaN and -0.0 count.
   EXPECT_EQ(raw(a.f32), raw(b.f32));
   EXPECT_EQ(raw(a.f64), raw(b.f64));
+  EXPECT_EQ(a.integers, b.integers);
+}
+
+// The elements of an integer or bool array, widened.
+std::vector<std::int64_t> integers_of(const NpyArray& a) {
+  std::vector<std::int64_t> out;
+  for (std::size_t i = 0; i < a.size(); ++i) out.push_back(a.integer(i));
+  return out;
+}
+
+// `values` as `size`-byte two's-complement integers, little- or big-endian.
+Bytes integer_bytes(const std::vector<std::int64_t>& values, std::size_t size, bool big_endian) {
+  Bytes out;
+  for (const std::int64_t v : values)
+    for (std::size_t k = 0; k < size; ++k) {
+      const std::size_t byte = big_endian ? size - 1 - k : k;
+      out.push_back(static_cast<std::uint8_t>(static_cast<std::uint64_t>(v) >> (8 * byte)));
+    }
+  return out;
 }
 
 // A scratch directory removed at the end of each test.
@@ -266,7 +285,7 @@ TEST(Npy, MessagesStayShortWhateverTheHeaderHolds) {
 }
 
 TEST(Npy, RejectsUnsupportedDtypesByName) {
-  for (const std::string descr : {"<i4", "|b1", "<c8", "<f2", "|u1", "<f16", "f4", "<U3", "|O"}) {
+  for (const std::string descr : {"<c8", "<f2", "<f16", "f4", "i4", "<U3", "|O", "<i3", "<b2", "<u16", "!i4", "<x4"}) {
     SCOPED_TRACE(descr);
     expect_rejected(npy_bytes(dict(descr, "(1,)"), Bytes(4)), {"unsupported dtype '" + descr + "'"});
   }
@@ -274,11 +293,104 @@ TEST(Npy, RejectsUnsupportedDtypesByName) {
                   {"unsupported dtype", "structured"});
 }
 
-TEST(Npy, RejectsBigEndianData) {
-  for (const std::string descr : {">f4", ">f8"}) {
+TEST(Npy, RejectsUint64AndMultiByteTypesWithoutByteOrder) {
+  for (const std::string descr : {"<u8", ">u8", "|u8"}) {
     SCOPED_TRACE(descr);
-    expect_rejected(npy_bytes(dict(descr, "(1,)"), Bytes(8)), {"unsupported dtype '" + descr + "'", "big-endian"});
+    expect_rejected(npy_bytes(dict(descr, "(1,)"), Bytes(8)), {"unsupported dtype '" + descr + "'", "uint64"});
   }
+  for (const std::string descr : {"|i4", "|f8", "|u2"}) {
+    SCOPED_TRACE(descr);
+    expect_rejected(npy_bytes(dict(descr, "(1,)"), Bytes(8)), {"unsupported dtype '" + descr + "'", "one-byte"});
+  }
+}
+
+TEST(Npy, ReadsBigEndianFloats) {
+  const Bytes f4 = {0x3f, 0x80, 0x00, 0x00, 0xc0, 0x00, 0x00, 0x00};  // 1.0f, -2.0f
+  expect_same(activ::io::parse_npy(npy_bytes(dict(">f4", "(2,)"), f4)), make_f32({2}, {1, -2}));
+  const Bytes f8 = {0x3f, 0xf8, 0, 0, 0, 0, 0, 0};  // 1.5
+  expect_same(activ::io::parse_npy(npy_bytes(dict(">f8", "()"), f8)), make_f64({}, {1.5}));
+}
+
+// Every integer dtype in both byte orders (and the one-byte ones under every order
+// mark), with each type's extremes.
+TEST(Npy, ReadsIntegerDtypes) {
+  struct Case {
+    std::string code;
+    DType dtype;
+    std::size_t size;
+    std::vector<std::int64_t> values;
+  };
+  const std::vector<Case> cases = {
+      {"i1", DType::i8, 1, {-128, -1, 0, 1, 127, 5}},
+      {"u1", DType::u8, 1, {0, 1, 128, 254, 255, 7}},
+      {"i2", DType::i16, 2, {-32768, -1, 0, 300, 32767, -300}},
+      {"u2", DType::u16, 2, {0, 1, 256, 65535, 40000, 2}},
+      {"i4", DType::i32, 4, {INT32_MIN, -1, 0, 70000, INT32_MAX, -70000}},
+      {"u4", DType::u32, 4, {0, 1, 65536, UINT32_MAX, 3000000000, 9}},
+      {"i8", DType::i64, 8, {INT64_MIN, -1, 0, 1LL << 40, INT64_MAX, -(1LL << 40)}},
+  };
+  for (const Case& c : cases)
+    for (const bool big : {false, true}) {
+      const std::vector<std::string> orders =
+          c.size == 1 ? std::vector<std::string>{"|", "<", ">", "="} : std::vector<std::string>{big ? ">" : "<"};
+      for (const std::string& order : orders) {
+        SCOPED_TRACE(order + c.code);
+        const NpyArray a = activ::io::parse_npy(npy_bytes(dict(order + c.code, "(2, 3)"), integer_bytes(c.values, c.size, big)));
+        EXPECT_EQ(a.dtype, c.dtype);
+        EXPECT_EQ(a.shape, (std::vector<std::size_t>{2, 3}));
+        EXPECT_EQ(a.size(), 6u);
+        EXPECT_EQ(integers_of(a), c.values);
+        EXPECT_TRUE(a.f32.empty() && a.f64.empty());
+        // Written back little-endian ('|' for one byte), as NumPy writes them.
+        const Bytes out = activ::io::serialize_npy(a);
+        const std::size_t data_start = out.size() - c.values.size() * c.size;
+        EXPECT_EQ(data_start % 64, 0u);
+        const std::string header(out.begin() + 10, out.begin() + static_cast<std::ptrdiff_t>(data_start));
+        EXPECT_NE(header.find("'descr': '" + std::string(c.size == 1 ? "|" : "<") + c.code + "'"), std::string::npos)
+            << header;
+        EXPECT_EQ(Bytes(out.begin() + static_cast<std::ptrdiff_t>(data_start), out.end()),
+                  integer_bytes(c.values, c.size, false));
+        expect_same(activ::io::parse_npy(out), a);
+      }
+    }
+}
+
+TEST(Npy, ReadsBoolAndRejectsOtherBytes) {
+  const NpyArray a = activ::io::parse_npy(npy_bytes(dict("|b1", "(4,)"), {0, 1, 1, 0}));
+  EXPECT_EQ(a.dtype, DType::b1);
+  EXPECT_EQ(integers_of(a), (std::vector<std::int64_t>{0, 1, 1, 0}));
+  expect_same(activ::io::parse_npy(activ::io::serialize_npy(a)), a);
+  expect_rejected(npy_bytes(dict("|b1", "(3,)"), {0, 2, 1}), {"bad bool data", "element 1", "byte 2"});
+  expect_rejected(npy_bytes(dict("|b1", "(2,)"), {1, 255}), {"element 1", "byte 255"});
+}
+
+TEST(Npy, RejectsTruncatedOrOverlongIntegerData) {
+  expect_rejected(npy_bytes(dict("<i4", "(2, 3)"), Bytes(23)), {"truncated data", "of <i4", "24", "23"});
+  expect_rejected(npy_bytes(dict(">i8", "(2,)"), Bytes(17)), {"trailing bytes", "16", "17"});
+  expect_rejected(npy_bytes(dict("|u1", "(28, 28)"), Bytes(783)), {"truncated data", "784"});
+  expect_rejected(npy_bytes(dict("|b1", "()"), {}), {"truncated data", "1"});
+  // A truncated header of an integer file is a header error like any other.
+  Bytes cut = npy_bytes(dict("<i8", "(3,)"), Bytes(24));
+  cut.resize(40);
+  expect_rejected(cut, {"truncated header"});
+}
+
+TEST(Npy, IntegerArraysCheckTheirValues) {
+  const NpyArray a = activ::io::integer_array(DType::i16, {3}, {-5, 0, 32767});
+  EXPECT_EQ(integers_of(a), (std::vector<std::int64_t>{-5, 0, 32767}));
+  EXPECT_THROW(activ::io::integer_array(DType::u8, {1}, {256}), NpyError);
+  EXPECT_THROW(activ::io::integer_array(DType::u8, {1}, {-1}), NpyError);
+  EXPECT_THROW(activ::io::integer_array(DType::b1, {1}, {2}), NpyError);
+  EXPECT_THROW(activ::io::integer_array(DType::i32, {2}, {1}), NpyError);
+  EXPECT_THROW(activ::io::integer_array(DType::f32, {1}, {1}), NpyError);
+  EXPECT_THROW((void)make_f32({1}, {1}).integer(0), NpyError);
+  EXPECT_THROW((void)a.integer(3), NpyError);
+  NpyArray bad_bool = activ::io::integer_array(DType::b1, {1}, {1});
+  bad_bool.integers[0] = 3;
+  EXPECT_THROW(activ::io::serialize_npy(bad_bool), NpyError);
+  NpyArray ragged = a;
+  ragged.integers.pop_back();  // 5 bytes of int16
+  EXPECT_THROW(activ::io::serialize_npy(ragged), NpyError);
 }
 
 TEST(Npy, RejectsFortranOrder) {

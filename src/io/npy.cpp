@@ -5,9 +5,11 @@
 //
 // The dict may be followed by any spaces, tabs and newlines (NumPy pads with spaces
 // and ends with '\n' but its reader does not insist on either).
-// Byte order: '<f4'/'<f8' are accepted; '>f4'/'>f8' are rejected as big-endian.
-// '=' means the reader's native order (as in NumPy, whose writer never emits it), so
-// '=f4'/'=f8' are accepted on little-endian hosts and rejected as big-endian elsewhere.
+// Byte order: '<' little-endian, '>' big-endian (swapped to the host's order on
+// reading), '=' the reader's native order (as in NumPy, whose writer never emits it),
+// '|' "not applicable", which NumPy writes for the one-byte types and which is
+// accepted only for them (any order is, as a byte has none). The writer emits '<', or
+// '|' for one-byte types, as NumPy does on a little-endian machine.
 #include "io/npy.hpp"
 
 #include <fcntl.h>
@@ -219,26 +221,46 @@ std::string repr(const Value& v) {
 
 struct Header {
   DType dtype = DType::f32;
+  bool big_endian = false;  // the file's byte order
   std::vector<std::size_t> shape;
 };
 
-std::size_t item_size(DType t) { return t == DType::f32 ? 4 : 8; }
-std::string_view descr(DType t) { return t == DType::f32 ? "<f4" : "<f8"; }
+struct DTypeName {
+  char kind;  // NumPy's kind character: f, i, u, b
+  std::size_t size;
+  DType dtype;
+};
+constexpr DTypeName kDTypes[] = {{'f', 4, DType::f32}, {'f', 8, DType::f64}, {'i', 1, DType::i8},
+                                 {'i', 2, DType::i16}, {'i', 4, DType::i32}, {'i', 8, DType::i64},
+                                 {'u', 1, DType::u8},  {'u', 2, DType::u16}, {'u', 4, DType::u32},
+                                 {'b', 1, DType::b1}};
 
-DType parse_descr(const Value& v) {
+const DTypeName& dtype_info(DType t) {
+  for (const DTypeName& d : kDTypes)
+    if (d.dtype == t) return d;
+  fail("internal: unknown DType");
+}
+
+constexpr const char* kSupported =
+    "supported: float32 'f4', float64 'f8', int8/16/32/64 'i1' 'i2' 'i4' 'i8', uint8/16/32 'u1' 'u2' 'u4', bool 'b1'";
+
+Header parse_descr(const Value& v) {
   if (v.kind == Value::Kind::list)
-    fail("unsupported dtype: structured arrays (descr " + repr(v) + ") are not supported; only '<f4' and '<f8' are");
+    fail("unsupported dtype: structured arrays (descr " + repr(v) + ") are not supported; " + kSupported);
   if (v.kind != Value::Kind::string) fail("malformed header: 'descr' must be a string, got " + repr(v));
   const std::string_view d = v.text;
-  if (d.size() == 3 && (d.substr(1) == "f4" || d.substr(1) == "f8")) {
-    const DType t = d[2] == '4' ? DType::f32 : DType::f64;
-    const bool native_little = std::endian::native == std::endian::little;
-    if (d[0] == '<' || (d[0] == '=' && native_little)) return t;
-    if (d[0] == '>' || d[0] == '=')
-      fail("unsupported dtype " + quoted(d) + ": big-endian data is not supported; convert it with arr.astype('<" +
-           std::string(d.substr(1)) + "')");
-  }
-  fail("unsupported dtype " + quoted(d) + ": only little-endian float32 '<f4' and float64 '<f8' are supported");
+  if (d == "<u8" || d == ">u8" || d == "=u8" || d == "|u8")
+    fail("unsupported dtype " + quoted(d) + ": uint64 values need not fit int64; convert with arr.astype('<i8')");
+  if (d.size() == 3 && std::string_view("<>=|").find(d[0]) != std::string_view::npos)
+    for (const DTypeName& t : kDTypes)
+      if (d[1] == t.kind && static_cast<std::size_t>(d[2] - '0') == t.size) {
+        if (d[0] == '|' && t.size != 1)
+          fail("unsupported dtype " + quoted(d) + ": byte order '|' is for one-byte types; a " +
+               std::to_string(t.size) + "-byte type needs '<' or '>'");
+        const bool native_big = std::endian::native == std::endian::big;
+        return {t.dtype, t.size > 1 && (d[0] == '>' || (d[0] == '=' && native_big)), {}};
+      }
+  fail("unsupported dtype " + quoted(d) + " (" + kSupported + ", each with byte order '<', '>' or '=')");
 }
 
 std::size_t parse_dim(const Value& v, const Value& shape) {
@@ -276,8 +298,7 @@ Header interpret(const Value& dict) {
   for (const auto& [name, v] : required)
     if (!v) fail(std::string("malformed header: missing key '") + name + "'");
 
-  Header h;
-  h.dtype = parse_descr(*descr_v);
+  Header h = parse_descr(*descr_v);
   if (fortran_v->kind != Value::Kind::boolean)
     fail("malformed header: 'fortran_order' must be True or False, got " + repr(*fortran_v));
   if (fortran_v->flag)
@@ -306,27 +327,58 @@ std::optional<std::size_t> element_count(const std::vector<std::size_t>& shape) 
   return n;
 }
 
-// The file's bytes are little-endian; a big-endian host swaps each element.
-void to_host_order(std::uint8_t* bytes, std::size_t size, std::size_t item) {
-  if constexpr (std::endian::native == std::endian::big)
-    for (std::size_t i = 0; i < size; i += item) std::reverse(bytes + i, bytes + i + item);
-}
-
-template <class T>
-void load_little_endian(const std::uint8_t* src, std::size_t count, std::vector<T>& out) {
-  out.resize(count);
+// Copies `count` elements of `item` bytes, reversing each one's bytes when the file's
+// byte order is not the host's.
+void load_elements(const std::uint8_t* src, std::size_t count, std::size_t item, bool swap, void* out) {
   if (count == 0) return;  // memcpy from a null vector data() would be UB
-  std::memcpy(out.data(), src, count * sizeof(T));
-  to_host_order(reinterpret_cast<std::uint8_t*>(out.data()), count * sizeof(T), sizeof(T));
+  auto* dst = static_cast<std::uint8_t*>(out);
+  std::memcpy(dst, src, count * item);
+  if (swap && item > 1)
+    for (std::size_t i = 0; i < count * item; i += item) std::reverse(dst + i, dst + i + item);
 }
 
-template <class T>
-void store_little_endian(const std::vector<T>& in, std::vector<std::uint8_t>& out) {
+// Appends `count` elements in little-endian order.
+void store_little_endian(const void* in, std::size_t count, std::size_t item, std::vector<std::uint8_t>& out) {
   const std::size_t start = out.size();
-  out.resize(start + in.size() * sizeof(T));
-  if (in.empty()) return;
-  std::memcpy(out.data() + start, in.data(), in.size() * sizeof(T));
-  to_host_order(out.data() + start, in.size() * sizeof(T), sizeof(T));
+  out.resize(start + count * item);
+  if (count == 0) return;
+  std::memcpy(out.data() + start, in, count * item);
+  if constexpr (std::endian::native == std::endian::big)
+    for (std::size_t i = start; i < out.size(); i += item) std::reverse(out.data() + i, out.data() + i + item);
+}
+
+// Integers of `item` bytes in host order, signed or not, widened to int64.
+std::int64_t read_integer(const std::uint8_t* p, DType t) {
+  switch (t) {
+    case DType::i8: return static_cast<std::int8_t>(p[0]);
+    case DType::u8:
+    case DType::b1: return p[0];
+    case DType::i16: { std::int16_t v; std::memcpy(&v, p, 2); return v; }
+    case DType::u16: { std::uint16_t v; std::memcpy(&v, p, 2); return v; }
+    case DType::i32: { std::int32_t v; std::memcpy(&v, p, 4); return v; }
+    case DType::u32: { std::uint32_t v; std::memcpy(&v, p, 4); return v; }
+    case DType::i64: { std::int64_t v; std::memcpy(&v, p, 8); return v; }
+    case DType::f32:
+    case DType::f64: break;
+  }
+  fail("internal: not an integer dtype");
+}
+
+// The range of an integer dtype (bool: 0 and 1).
+std::pair<std::int64_t, std::int64_t> integer_range(DType t) {
+  switch (t) {
+    case DType::i8: return {INT8_MIN, INT8_MAX};
+    case DType::i16: return {INT16_MIN, INT16_MAX};
+    case DType::i32: return {INT32_MIN, INT32_MAX};
+    case DType::i64: return {INT64_MIN, INT64_MAX};
+    case DType::u8: return {0, UINT8_MAX};
+    case DType::u16: return {0, UINT16_MAX};
+    case DType::u32: return {0, UINT32_MAX};
+    case DType::b1: return {0, 1};
+    case DType::f32:
+    case DType::f64: break;
+  }
+  fail("internal: not an integer dtype");
 }
 
 // ---- files ---------------------------------------------------------------------------
@@ -368,6 +420,56 @@ std::string temp_name(const std::string& path, unsigned attempt) {
 
 }  // namespace
 
+std::size_t dtype_size(DType t) noexcept {
+  for (const DTypeName& d : kDTypes)
+    if (d.dtype == t) return d.size;
+  return 0;
+}
+
+bool is_integer(DType t) noexcept { return t != DType::f32 && t != DType::f64; }
+
+std::string dtype_descr(DType t) {
+  const DTypeName& d = dtype_info(t);
+  return std::string(d.size == 1 ? "|" : "<") + d.kind + std::to_string(d.size);
+}
+
+std::size_t NpyArray::size() const noexcept {
+  if (dtype == DType::f32) return f32.size();
+  if (dtype == DType::f64) return f64.size();
+  return integers.size() / dtype_size(dtype);
+}
+
+std::int64_t NpyArray::integer(std::size_t i) const {
+  if (!is_integer(dtype)) fail("integer(): the array holds " + dtype_descr(dtype) + " data");
+  const std::size_t item = dtype_size(dtype);
+  if (i >= integers.size() / item) fail("integer(): index " + std::to_string(i) + " out of range");
+  return read_integer(&integers[i * item], dtype);
+}
+
+NpyArray integer_array(DType dtype, std::vector<std::size_t> shape, const std::vector<std::int64_t>& values) {
+  if (!is_integer(dtype)) fail("integer_array: " + dtype_descr(dtype) + " is not an integer dtype");
+  const std::optional<std::size_t> count = element_count(shape);
+  if (!count || *count != values.size())
+    fail("integer_array: shape " + shape_repr(shape) + " does not hold " + std::to_string(values.size()) + " values");
+  const auto [lo, hi] = integer_range(dtype);
+  const std::size_t item = dtype_size(dtype);
+  NpyArray a;
+  a.dtype = dtype;
+  a.shape = std::move(shape);
+  a.integers.resize(values.size() * item);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (values[i] < lo || values[i] > hi)
+      fail("integer_array: " + std::to_string(values[i]) + " does not fit " + dtype_descr(dtype));
+    // The low `item` bytes of the two's-complement value, in host order.
+    const std::int64_t v = values[i];
+    if constexpr (std::endian::native == std::endian::little)
+      std::memcpy(&a.integers[i * item], &v, item);
+    else
+      std::memcpy(&a.integers[i * item], reinterpret_cast<const std::uint8_t*>(&v) + 8 - item, item);
+  }
+  return a;
+}
+
 NpyArray parse_npy(std::span<const std::uint8_t> bytes) {
   if (bytes.size() < kMagicSize || !std::equal(kMagic, kMagic + kMagicSize, bytes.begin()))
     fail(bytes.size() < kMagicSize && std::equal(bytes.begin(), bytes.end(), kMagic)
@@ -394,23 +496,36 @@ NpyArray parse_npy(std::span<const std::uint8_t> bytes) {
   const Header h = interpret(LiteralParser(text).parse_header());
 
   const std::optional<std::size_t> count = element_count(h.shape);
+  const std::size_t item = dtype_size(h.dtype);
   std::size_t data_bytes = 0;
-  if (!count || __builtin_mul_overflow(*count, item_size(h.dtype), &data_bytes))
+  if (!count || __builtin_mul_overflow(*count, item, &data_bytes))
     fail("malformed header: shape " + shape_repr(h.shape) + " has too many elements (the byte count overflows size_t)");
   const std::size_t available = bytes.size() - prefix - header_len;
   if (available != data_bytes)
     fail(std::string(available < data_bytes ? "truncated data" : "trailing bytes") + ": shape " + shape_repr(h.shape) +
-         " of " + std::string(descr(h.dtype)) + " needs " + std::to_string(data_bytes) + " data bytes but " +
+         " of " + dtype_descr(h.dtype) + " needs " + std::to_string(data_bytes) + " data bytes but " +
          std::to_string(available) + " follow the header");
 
   NpyArray a;
   a.dtype = h.dtype;
   a.shape = h.shape;
   const std::uint8_t* data = bytes.data() + prefix + header_len;
-  if (h.dtype == DType::f32)
-    load_little_endian(data, *count, a.f32);
-  else
-    load_little_endian(data, *count, a.f64);
+  const bool swap = h.big_endian != (std::endian::native == std::endian::big);
+  if (h.dtype == DType::f32) {
+    a.f32.resize(*count);
+    load_elements(data, *count, item, swap, a.f32.data());
+  } else if (h.dtype == DType::f64) {
+    a.f64.resize(*count);
+    load_elements(data, *count, item, swap, a.f64.data());
+  } else {
+    a.integers.resize(data_bytes);
+    load_elements(data, *count, item, swap, a.integers.data());
+  }
+  if (h.dtype == DType::b1)
+    for (std::size_t i = 0; i < a.integers.size(); ++i)
+      if (a.integers[i] > 1)
+        fail("bad bool data: element " + std::to_string(i) + " is the byte " + std::to_string(a.integers[i]) +
+             " (NumPy's bools are 0 or 1)");
   return a;
 }
 
@@ -445,14 +560,21 @@ std::vector<std::uint8_t> serialize_npy(const NpyArray& a) {
     fail("cannot serialize: " + std::to_string(a.shape.size()) + " dimensions (at most " + std::to_string(kMaxDims) +
          ")");
   const std::optional<std::size_t> count = element_count(a.shape);
-  const std::size_t held = a.dtype == DType::f32 ? a.f32.size() : a.f64.size();
-  if (!count || *count != held)
+  const std::size_t item = dtype_size(a.dtype);
+  const std::size_t held = a.dtype == DType::f32   ? a.f32.size()
+                           : a.dtype == DType::f64 ? a.f64.size()
+                                                   : a.integers.size() / item;
+  const bool whole_items = is_integer(a.dtype) ? a.integers.size() % item == 0 : a.integers.empty();
+  if (!count || *count != held || !whole_items)
     fail("cannot serialize: shape " + shape_repr(a.shape) + " does not match the " + std::to_string(held) +
          " elements held");
   std::size_t data_bytes = 0;
-  if (__builtin_mul_overflow(*count, item_size(a.dtype), &data_bytes)) fail("cannot serialize: the array is too large");
+  if (__builtin_mul_overflow(*count, item, &data_bytes)) fail("cannot serialize: the array is too large");
+  if (a.dtype == DType::b1)
+    for (const std::uint8_t b : a.integers)
+      if (b > 1) fail("cannot serialize: a bool element is the byte " + std::to_string(b) + ", not 0 or 1");
 
-  const std::string dict = "{'descr': '" + std::string(descr(a.dtype)) +
+  const std::string dict = "{'descr': '" + dtype_descr(a.dtype) +
                            "', 'fortran_order': False, 'shape': " + shape_repr(a.shape) + ", }";
   // Pad with spaces and a final '\n' so the data starts at a multiple of 64 bytes;
   // version 2.0's 4-byte length only when the padded header exceeds 65535 bytes
@@ -477,10 +599,10 @@ std::vector<std::uint8_t> serialize_npy(const NpyArray& a) {
   out.resize(out.size() + header_len - dict.size() - 1, ' ');
   out.push_back('\n');
   out.reserve(out.size() + data_bytes);
-  if (a.dtype == DType::f32)
-    store_little_endian(a.f32, out);
-  else
-    store_little_endian(a.f64, out);
+  const void* elements = a.dtype == DType::f32   ? static_cast<const void*>(a.f32.data())
+                         : a.dtype == DType::f64 ? static_cast<const void*>(a.f64.data())
+                                                 : static_cast<const void*>(a.integers.data());
+  store_little_endian(elements, *count, item, out);
   return out;
 }
 

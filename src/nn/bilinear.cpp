@@ -15,6 +15,7 @@ Bilinear<T>::Bilinear(std::size_t in1, std::size_t in2, std::size_t out, bool bi
   if (in1 == 0 || in2 == 0 || out == 0) throw std::invalid_argument("bilinear: every size must be at least 1");
   weight_.value = Matrix<T>(out, in1 * in2);
   weight_.grad = Matrix<T>(out, in1 * in2);
+  weight_.file_shape = {out, in1, in2};
   if (bias) {
     b_.value = Matrix<T>(1, out);
     b_.grad = Matrix<T>(1, out);
@@ -104,7 +105,50 @@ std::vector<Parameter<T>*> Bilinear<T>::parameters() {
   return {&weight_};
 }
 
+template <class T>
+BilinearLayer<T>::BilinearLayer(std::size_t out, bool bias) : out_(out), bias_(bias) {
+  if (out == 0) throw std::invalid_argument("bilinear: the output size must be at least 1");
+}
+
+template <class T>
+std::string BilinearLayer<T>::spec() const {
+  return "bilinear(" + std::to_string(out_) + (bias_ ? "" : ", bias=false") + ")";
+}
+
+template <class T>
+std::size_t BilinearLayer<T>::build(std::size_t in_features, Rng& rng) {
+  bilinear_.emplace(in_features, in_features, out_, bias_);
+  bilinear_->build(rng);
+  return out_;
+}
+
+template <class T>
+Bilinear<T>& BilinearLayer<T>::built() {
+  if (!bilinear_) throw std::logic_error("BilinearLayer used before build");
+  return *bilinear_;
+}
+
+template <class T>
+void BilinearLayer<T>::forward(const Matrix<T>& x, Matrix<T>& y, Mode) {
+  built().forward(x, x, y);
+}
+
+template <class T>
+void BilinearLayer<T>::backward(const Matrix<T>& x, const Matrix<T>&, const Matrix<T>& dy, Matrix<T>* dx) {
+  built().backward(x, x, dy, dx, dx ? &dx2_ : nullptr);
+  if (dx)
+    for (std::size_t i = 0; i < dx->size(); ++i) dx->data[i] += dx2_.data[i];
+}
+
+template <class T>
+std::vector<Parameter<T>*> BilinearLayer<T>::parameters() {
+  if (!bilinear_) return {};
+  return bilinear_->parameters();
+}
+
 template class Bilinear<float>;
 template class Bilinear<double>;
+template class BilinearLayer<float>;
+template class BilinearLayer<double>;
 
 }  // namespace activ::nn

@@ -25,6 +25,9 @@ struct Parameter {
   // the optimizers apply the constraint after each update, as Keras's do.
   Regularizer regularizer{};
   Constraint constraint{};
+  // The array's shape in model files when it is not (rows, cols): Bilinear's weight is
+  // (out, in1, in2) as in torch's state_dict.
+  std::vector<std::size_t> file_shape = {};
 };
 
 // A row of per-feature values shared by PReLU and the learnable swish: one value for

@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "nn/activation_layer.hpp"
+#include "nn/bilinear.hpp"
 #include "nn/dense.hpp"
 #include "nn/dropout.hpp"
 #include "nn/format.hpp"
@@ -318,6 +319,12 @@ std::unique_ptr<Layer<T>> make_layer(const std::string& text) {
                                          : (e.name == "dense" ? Init::glorot_uniform : Init::kaiming_uniform);
     return std::make_unique<Dense<T>>(to_count("units", args.at("units")),
                                       args.count("bias") ? to_bool("bias", args.at("bias")) : true, init);
+  }
+  if (e.name == "bilinear") {
+    const auto args = bind(e, {"out_features", "bias"});
+    if (!args.count("out_features")) throw std::invalid_argument("needs the number of outputs, e.g. bilinear(16)");
+    return std::make_unique<BilinearLayer<T>>(to_count("out_features", args.at("out_features")),
+                                              args.count("bias") ? to_bool("bias", args.at("bias")) : true);
   }
   if (e.name == "dropout") {
     const auto args = bind(e, {"p"});

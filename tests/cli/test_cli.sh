@@ -248,15 +248,21 @@ expect_io_error "unknown key 'x'" eval relu -i extra.npy
 make_npy syntax.npy "{'descr': '<f4', 'fortran_order': False, 'shape': (1,}" "$F1"
 expect_io_error "malformed header" eval relu -i syntax.npy
 make_npy int.npy "$(dict '<i4' '(1,)')" "$F1"
-expect_io_error "unsupported dtype '<i4'" eval relu -i int.npy
+expect_io_error "int.npy' holds <i4 data; activations take float32 or float64" eval relu -i int.npy
 make_npy bool.npy "$(dict '|b1' '(1,)')" '\x01'
-expect_io_error "unsupported dtype '\|b1'" grad relu -i bool.npy
+expect_io_error "bool.npy' holds \|b1 data" grad relu -i bool.npy
+make_npy bool2.npy "$(dict '|b1' '(1,)')" '\x02'
+expect_io_error "bad bool data" grad relu -i bool2.npy
+make_npy u64.npy "$(dict '<u8' '(1,)')" "$F1$F1"
+expect_io_error "unsupported dtype '<u8'" eval relu -i u64.npy
 make_npy complex.npy "$(dict '<c8' '(1,)')" "$F1$F1"
 expect_io_error "unsupported dtype '<c8'" eval relu -i complex.npy
 make_npy fortran.npy "$(dict '<f4' '(2, 2)' True)" "$F1$F1$F1$F1"
 expect_io_error "fortran_order" eval relu -i fortran.npy
-make_npy big.npy "$(dict '>f4' '(1,)')" '\x3f\x80\x00\x00'
-expect_io_error "big-endian" eval relu -i big.npy
+make_npy big.npy "$(dict '>f4' '(1,)')" '\xc0\x00\x00\x00'
+expect_ok "-0.0199999996" eval leaky_relu -i big.npy  # big-endian -2.0, swapped on reading
+make_npy big_i.npy "$(dict '|i4' '(1,)')" "$F1"
+expect_io_error "byte order '\|' is for one-byte types" eval relu -i big_i.npy
 make_npy negative.npy "$(dict '<f4' '(-1,)')" "$F1"
 expect_io_error "negative dimension" eval relu -i negative.npy
 make_npy nonint.npy "$(dict '<f4' '(1.5,)')" "$F1"
@@ -289,7 +295,7 @@ expect_error "cannot create a temporary file for 'nodir/out.npy'" eval relu 1 -o
 [[ ! -e nodir ]] || fail "eval -o nodir/out.npy created something"
 expect_error "cannot write 'adir'" eval relu 1 -o adir
 [[ -d adir && -z "$(ls -A adir)" ]] || fail "eval -o adir changed the directory"
-expect_error "unknown command 'evaluate'" evaluate relu 1
+expect_error "unknown command 'evalute'" evalute relu 1
 expect_error "expected a command"
 expect_error "SPEC is required" info
 expect_error "--dy" grad relu 1 --dy

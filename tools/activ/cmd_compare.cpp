@@ -162,6 +162,7 @@ void run_compare(const CompareOptions& o) {
       nn::Sequential<float> model = nn::parse_model<float>(substitute(elements, a));
       double seconds = 0;
       nn::Evaluation last{};
+      build_classifier(model, data, s, seed);
       train_classifier(model, data, s, seed, {}, [&](const EpochReport& r) {
         seconds += r.train.seconds;
         curve[static_cast<std::size_t>(r.epoch - 1)] += r.test.accuracy / o.seeds;

@@ -121,7 +121,18 @@ std::string describe_range(const ParamInfo& p) {
 
 namespace {
 
-std::string dtype_name(io::DType t) { return t == io::DType::f32 ? "f32" : "f64"; }
+std::string dtype_name(io::DType t) {
+  return t == io::DType::f32 ? "f32" : t == io::DType::f64 ? "f64" : io::dtype_descr(t);
+}
+
+// eval and grad compute in float32 or float64; an integer file is named, not converted.
+io::NpyArray read_float_npy(const std::string& path) {
+  io::NpyArray a = io::read_npy(path);
+  if (io::is_integer(a.dtype))
+    fail("'" + path + "' holds " + io::dtype_descr(a.dtype) +
+         " data; activations take float32 or float64 (convert with arr.astype('<f4'))");
+  return a;
+}
 
 std::string shape_text(const std::vector<std::size_t>& shape) {
   std::vector<std::string> dims;
@@ -157,7 +168,7 @@ void add_array_options(CLI::App& cmd, ArrayOptions& options, const std::string& 
   cmd.add_option("SPEC", options.spec, "activation spec, e.g. relu, jax:gelu, leaky_relu(negative_slope=0.2)")
       ->required();
   cmd.add_option("VALUES", options.values, "numbers for " + input_name + " (inf, -inf and nan accepted)");
-  cmd.add_option("-i,--input", options.input, input_name + " as a .npy file (<f4 or <f8, any shape)");
+  cmd.add_option("-i,--input", options.input, input_name + " as a .npy file (float32 or float64, either byte order, any shape)");
   cmd.add_option("-o,--output", options.output,
                  "write the result to this .npy file (same shape and dtype as the input) instead of printing it");
   cmd.add_option("--dtype", options.dtype, "f32 (default) or f64: precision of VALUES; with -i it must match the file")
@@ -168,7 +179,7 @@ io::NpyArray load_input(const ArrayOptions& options) {
   if (!options.values.empty() && !options.input.empty()) fail("give VALUES or -i FILE, not both");
   if (options.values.empty() && options.input.empty()) fail("nothing to compute: give VALUES or -i FILE");
   if (!options.input.empty()) {
-    io::NpyArray a = io::read_npy(options.input);
+    io::NpyArray a = read_float_npy(options.input);
     if (!options.dtype.empty() && options.dtype != dtype_name(a.dtype))
       fail("--dtype " + options.dtype + " does not match '" + options.input + "', which holds " + dtype_name(a.dtype) +
            " data");
@@ -185,7 +196,7 @@ io::NpyArray load_input(const ArrayOptions& options) {
 }
 
 io::NpyArray load_matching(const std::string& path, const io::NpyArray& like, const std::string& what) {
-  io::NpyArray a = io::read_npy(path);
+  io::NpyArray a = read_float_npy(path);
   if (a.shape != like.shape || a.dtype != like.dtype)
     fail(what + " '" + path + "' has " + describe_array(a) + " but x has " + describe_array(like));
   return a;

@@ -27,6 +27,7 @@ void add_eval_command(CLI::App& app);
 void add_grad_command(CLI::App& app);
 void add_train_command(CLI::App& app);
 void add_compare_command(CLI::App& app);
+void add_evaluate_command(CLI::App& app);
 
 // ---- catalogue text shared by list and info ----------------------------------------
 

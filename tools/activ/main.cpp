@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
   activ::cli::add_verify_command(app);
   activ::cli::add_train_command(app);
   activ::cli::add_compare_command(app);
+  activ::cli::add_evaluate_command(app);
 
   // CLI11 would report an unknown command as a missing one; name it instead.
   std::vector<std::string> commands;
