@@ -16,6 +16,7 @@
 #include "nn/loss.hpp"
 #include "nn/model_file.hpp"
 #include "nn/model_spec.hpp"
+#include "nn/npy_dataset.hpp"
 #include "nn/optimizer.hpp"
 #include "nn/prelu.hpp"
 #include "nn/rrelu.hpp"
@@ -720,7 +721,7 @@ TEST(ModelFile, KerasLayersAndMaxoutRoundTrip) {
   std::remove(path.c_str());
 }
 
-#include "nn/npy_dataset.hpp"
+}  // namespace
 
 namespace {
 
