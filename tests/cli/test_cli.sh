@@ -311,6 +311,28 @@ expect_ok $'0\n0' grad softmax 1 2
 expect_error "odd" eval glu 1 2 3
 expect_error "out of range" eval "softmax(axis=1)" 1 2
 expect_error "multiple of k" grad "maxout(k=2)" 1 2 3
+
+# --mask: a boolean .npy broadcast to x; masked entries get probability 0 and leave the
+# normalisation, so softmax(1, 2, 3) masked at 2 is softmax(1, 3) with a 0 between.
+make_npy m3.npy "$(dict '|b1' '(3,)')" '\x01\x00\x01'
+run eval softmax 1 3
+unmasked=$out
+expect_ok "${unmasked%%$'\n'*}"$'\n0\n'"${unmasked##*$'\n'}" eval softmax 1 2 3 --mask m3.npy
+# A (2,) mask broadcasts over the rows of x22: one entry left per row (probability 1,
+# gradient 0, log-probability 0 and -inf where masked); a fully masked row gives zeros.
+make_npy m2.npy "$(dict '|b1' '(2,)')" '\x01\x00'
+make_npy m00.npy "$(dict '|b1' '(2,)')" '\x00\x00'
+expect_ok $'1\n0\n1\n0' eval softmax -i x22.npy --mask m2.npy
+expect_ok $'0\n-inf\n0\n-inf' eval log_softmax -i x22.npy --mask m2.npy
+expect_ok $'0\n0\n0\n0' grad softmax -i x22.npy --mask m2.npy
+expect_ok $'0\n0\n0\n0' eval softmax -i x22.npy --mask m00.npy
+expect_ok '' eval softmax -i x22.npy --mask m2.npy -o masked.npy
+expect_ok $'1\n0\n1\n0' eval linear -i masked.npy
+make_npy mi.npy "$(dict '<i4' '(3,)')" "$F1$F1$F1"
+expect_io_error "mi.npy' holds <i4 data; a mask is boolean" eval softmax 1 2 3 --mask mi.npy
+expect_io_error "does not broadcast" eval softmax -i x22.npy --mask m3.npy
+expect_io_error "only to the softmax family and sparsemax, not relu" eval relu 1 2 3 --mask m3.npy
+expect_io_error "cannot open 'absent.npy'" grad softmax 1 2 --mask absent.npy
 if ls -A | grep -q '\.tmp\.'; then fail "temporary files left behind: $(ls -A)"; fi
 
 echo "$checks checks, $failures failures"

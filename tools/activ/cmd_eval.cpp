@@ -1,4 +1,4 @@
-// activ eval SPEC [VALUES...] [-i IN.npy] [-o OUT.npy] [--dtype f32|f64]: y = f(x).
+// activ eval SPEC [VALUES...] [-i IN.npy] [-o OUT.npy] [--dtype f32|f64] [--mask M.npy]: y = f(x).
 #include <memory>
 
 #include "common.hpp"
@@ -13,10 +13,16 @@ void run_eval(const ArrayOptions& options) {
   // y has output_shape(x) (glu halves the axis, maxout divides it by k).
   io::NpyArray y = filled_like(x, 0);
   y.shape = f.output_shape(x.shape);
+  const LoadedMask mask = options.mask.empty() ? LoadedMask{} : load_mask(options.mask);
   with_element_type(x.dtype, [&](auto tag) {
     using T = decltype(tag);
     elements<T>(y).assign(activ::shape_size(y.shape), T(0));
-    f.forward(ConstTensorView<T>(elements<T>(x).data(), x.shape), TensorView<T>(elements<T>(y).data(), y.shape));
+    const ConstTensorView<T> xv(elements<T>(x).data(), x.shape);
+    const TensorView<T> yv(elements<T>(y).data(), y.shape);
+    if (options.mask.empty())
+      f.forward(xv, yv);
+    else
+      f.forward(xv, yv, mask.view());
   });
   emit(y, options);
 }

@@ -1,4 +1,4 @@
-// activ grad SPEC [VALUES...] [-i X.npy] [--dy DY.npy] [-o DX.npy] [--dtype f32|f64]:
+// activ grad SPEC [VALUES...] [-i X.npy] [--dy DY.npy] [-o DX.npy] [--dtype f32|f64] [--mask M.npy]:
 // dx = dy * f'(x), through Activation::backward as an autograd engine would call it.
 #include <memory>
 
@@ -24,10 +24,15 @@ void run_grad(const GradOptions& options) {
   });
   const io::NpyArray dy = options.dy.empty() ? out_like : load_matching(options.dy, out_like, "dy");
   io::NpyArray dx = filled_like(x, 0);
+  const LoadedMask mask = options.mask.empty() ? LoadedMask{} : load_mask(options.mask);
   with_element_type(x.dtype, [&](auto tag) {
     using T = decltype(tag);
-    f.backward(ConstTensorView<T>(elements<T>(x).data(), x.shape), ConstTensorView<T>(elements<T>(dy).data(), dy.shape),
-               TensorView<T>(elements<T>(dx).data(), dx.shape));
+    const ConstTensorView<T> xv(elements<T>(x).data(), x.shape), dyv(elements<T>(dy).data(), dy.shape);
+    const TensorView<T> dxv(elements<T>(dx).data(), dx.shape);
+    if (options.mask.empty())
+      f.backward(xv, dyv, dxv);
+    else
+      f.backward(xv, dyv, dxv, mask.view());
   });
   emit(dx, options);
 }

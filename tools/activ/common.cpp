@@ -173,6 +173,21 @@ void add_array_options(CLI::App& cmd, ArrayOptions& options, const std::string& 
                  "write the result to this .npy file (same shape and dtype as the input) instead of printing it");
   cmd.add_option("--dtype", options.dtype, "f32 (default) or f64: precision of VALUES; with -i it must match the file")
       ->check(CLI::IsMember({"f32", "f64"}));
+  cmd.add_option("--mask", options.mask,
+                 "boolean .npy ('|b1') broadcast to " + input_name +
+                     " by NumPy's rules: false entries are masked out (softmax, log_softmax, softmin, softmax2d, "
+                     "sparsemax)");
+}
+
+LoadedMask load_mask(const std::string& path) {
+  const io::NpyArray a = io::read_npy(path);
+  if (a.dtype != io::DType::b1)
+    fail("--mask '" + path + "' holds " + io::dtype_descr(a.dtype) + " data; a mask is boolean ('|b1')");
+  LoadedMask m;
+  m.shape = a.shape;
+  m.data = std::make_unique<bool[]>(std::max<std::size_t>(a.size(), 1));
+  for (std::size_t i = 0; i < a.size(); ++i) m.data[i] = a.integer(i) != 0;
+  return m;
 }
 
 io::NpyArray load_input(const ArrayOptions& options) {

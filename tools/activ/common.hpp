@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <activ/activ.hpp>
 #include <stdexcept>
+#include <memory>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -51,7 +52,19 @@ struct ArrayOptions {
   std::string input;                // -i
   std::string output;               // -o
   std::string dtype;                // --dtype; empty when not given
+  std::string mask;                 // --mask; empty when not given
 };
+
+// --mask's array: bool elements (owned) and the view the Activation calls take.
+struct LoadedMask {
+  std::unique_ptr<bool[]> data;
+  std::vector<std::size_t> shape;
+  MaskView view() const { return MaskView(data.get(), shape); }
+};
+
+// Reads --mask: a .npy of dtype bool ('|b1'), any shape that broadcasts to x (the
+// library checks that). Other dtypes are refused by name.
+LoadedMask load_mask(const std::string& path);
 
 // SPEC, VALUES..., -i, -o and --dtype; `input_name` names -i's array in the help text.
 void add_array_options(CLI::App& cmd, ArrayOptions& options, const std::string& input_name);
