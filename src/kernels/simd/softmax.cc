@@ -3,22 +3,68 @@
 // first reads memory when the row is new: the row (and the float64 scratch beside it)
 // then sits in cache for the other two.
 //   1. m = max of z = sign*x in float lanes (exact), noting NaN.
-//   2. d = (z - m)/T and e = exp(d) in float64 lanes (within 2^-41, exp-inl.h),
-//      and their sum; log_softmax keeps t = the sum over d < 0 plus the ties of the
-//      max beyond the first apart, as the scalar reference (rows.hpp) does, so that
-//      log1p(t) has no cancellation. e (softmax) or d (log_softmax) goes to the
-//      float64 scratch.
+//   2. d = (z - m)/T and e = e^d in float32 lanes (ScaledExp below), widened to float64
+//      for the sum and the scratch. log_softmax keeps t = the sum over d < 0 plus the
+//      ties of the max beyond the first apart, as the scalar reference (rows.hpp) does,
+//      so that log1p(t) has no cancellation; it stores d, computed in float64.
 //   3. y = e * (1/sum), or d - log1p(t), in float64, rounded once to float32.
-// The float64 error (below 2^-40 relative) is far below float32's half ULP (2^-24
-// relative at worst), so results stay within 0.5 + 2^-16 ULP of the exact value. Lane layout depends only on
-// n, so equal rows give equal bits wherever they lie (the strided axes rely on that).
+// Lane layout depends only on n, so equal rows give equal bits wherever they lie (the
+// strided axes rely on that).
+//
+// ---- e^d in float32 lanes, and why the result stays within 0.626 ULP (0.745 on
+// targets with fewer than 16 float lanes) ----
+// Notation: u = 2^-24 (half a float32 ULP, relative); N = 16 table entries where a
+// vector holds 16 floats (AVX-512), else N = 8; L = ln 2 / N.
+//  (a) d exactly as a float pair dh + dl: dh = fl(z - m) and dl its error by TwoSum
+//      (Knuth; exact whenever dh is finite). With T != 1, (dh + dl) * (th + tl), where
+//      th + tl = 1/T to 2^-48 relative (1/T in [2^-60, 2^60]; other temperatures take
+//      the scalar reference): the float pair product is within 2^-46 |d|, so d is known
+//      to 2^-39 absolute for |d| <= 110. Lanes with dh < -110 are clamped to -110 and
+//      their dl (NaN when z = -inf) dropped: their e^d <= e^-110 < 2^-158 gives y = 0
+//      after rounding, as it should, and adds at most n 2^-158 to a sum >= 1.
+//  (b) k' = round(dh / L) by the 1.5 * 2^23 shifter, |k'| <= 2541; k' = N k + j.
+//      r = (dh - k' L_hi) + (dl - k' L_lo): L_hi = 0x1.62ep-1 / N has 12 significant
+//      bits, so k' L_hi is exact, and dh - k' L_hi is exact (for k' != 0, |dh| >= L/2
+//      puts dh's ULP at or above 2^-29 (N = 16) / 2^-28 (N = 8) while the difference is
+//      below 2^-5 / 2^-4 in magnitude and a multiple of that ULP). |r| <= L/2 + 2^-16
+//      (dl and the rounding of 1/L shift it by less). The error of r: the split of L
+//      (|k'| |L - L_hi - L_lo| <= 2^-31.8, scripts/gen_softmax_exp_tables.py), the
+//      rounding of dl - k' L_lo (|.| < 2^-7: 2^-32) and of the final sum (half an ULP of
+//      |r| < 2^-5 / 2^-4: 2^-30 / 2^-29). Total rho <= 1.53 * 2^-30 (N = 16) or
+//      1.27 * 2^-29 (N = 8), relative error of e^r.
+//  (c) e^r = 1 + p, p = r + r^2 q(r), q the Taylor polynomial of degree 2 (N = 16) or 3
+//      (N = 8): truncation 2^-34.5 / 2^-36.5 relative (the script, coefficients rounded
+//      to float32). p's one rounding is half an ULP of |p| < 2^-5 / 2^-4 (2^-30 / 2^-29),
+//      r^2 and q's roundings add under 2^-34; relative to 1 + p >= 0.957 that is
+//      1.04 * 2^-30 / 1.05 * 2^-29.
+//  (d) e^d = 2^k 2^(j/N) (1 + p) = 2^k (hi + el), hi + lo = 2^(j/N) to 2^-49 (the
+//      table), el = hi p + lo (1 + p) rounded once: 2^-24 |el| <= 2^-24 |p| hi (1 + 2^-20),
+//      relative to e: 0.0224 u (N = 16) / 0.0464 u (N = 8).
+//  (e) hi and el are scaled by 2^(k+64), a normal float32 for every k >= -159 (d >=
+//      -110), so hi's scaling is exact and el's loses at most 2^-150 next to e 2^64 >=
+//      2^-96. In float64, hi + el (2^-53) and the sum (n 2^-53 for a row of n).
+// So each e carries a relative error eps_e <= 1.00 * 2^-28 = 0.0625 u (N = 16) or
+// 1.95 * 2^-28 = 0.122 u (N = 8), the sum at most eps_e + n 2^-53, and y = e / sum,
+// computed as e * (1/sum) in float64 (2 * 2^-53), is within eps_y = 2 eps_e + (n + 2)
+// 2^-53 of the exact quotient before its one rounding to float32. A relative error eps
+// is at most eps 2^24 ULP of a normal float32 result (ULP = 2^-23 of the power of two
+// below it), and less for a subnormal one (ULP 2^-149 >= 2^-23 y): y is within
+// 0.5 + 2 eps_e 2^24 + (n + 2) 2^-29 ULP, 0.625 + 2^-13 (N = 16) or 0.744 + 2^-13
+// (N = 8) for rows up to 2^16.
+// log_softmax: y = d - log1p(t), d in float64 (2^-52), t's relative error eps_t <=
+// eps_e + n 2^-53. log1p's error then is at most eps_t t / (1 + t) <= eps_t log1p(t)
+// (log(1 + t) >= t / (1 + t)), relative eps_t, and d <= 0 <= log1p(t) do not cancel:
+// y is within 0.5 + 0.0625 (N = 16) / 0.122 (N = 8) + 2^-13 ULP. When t < 2^-60 (one
+// entry dominates by more than 41 nats), the clamped lanes' n 2^-158 could matter next
+// to t, so t is summed again from the stored d with the float64 exp of math64-inl.h
+// (2^-41), as before this kernel took float32 lanes.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "kernels/simd/softmax.cc"
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
 
-#include <hwy/contrib/math/math-inl.h>
 #include <hwy/highway.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -34,10 +80,127 @@ namespace hn = hwy::HWY_NAMESPACE;
 
 namespace softmax_row {
 
-using DFull = hn::ScalableTag<float>;
+using DF = hn::ScalableTag<float>;  // the float lanes of pass 1 and of the exp
+using VF = hn::Vec<DF>;
+using DI = hn::RebindToSigned<DF>;
 using D = hn::ScalableTag<double>;
 using V = hn::Vec<D>;
-using DF = hn::Rebind<float, D>;  // as many float lanes as D has double lanes
+using DH = hn::Rebind<float, D>;  // as many float lanes as D has double lanes
+
+constexpr std::size_t kFloatLanes = hn::MaxLanes(DF());
+// 2^(j/N) for j < N, N = 16 where one vector holds the whole table, else 8 (a smaller
+// table takes a longer polynomial; see the error analysis at the top).
+constexpr int kTableBits = kFloatLanes >= 16 ? 4 : 3;
+constexpr int kTableSize = 1 << kTableBits;
+// Below this d, e^d counts as e^-110 (see (a) at the top).
+constexpr float kMinD = -110.0f;
+
+// 2^(j/16) = kExp2Hi[j] + kExp2Lo[j] to 2^-49 (scripts/gen_softmax_exp_tables.py).
+constexpr float kExp2Hi[16] = {0x1p+0f,       0x1.0b5586p+0f, 0x1.172b84p+0f, 0x1.2387a6p+0f,
+                               0x1.306fep+0f, 0x1.3dea64p+0f, 0x1.4bfdaep+0f, 0x1.5ab07ep+0f,
+                               0x1.6a09e6p+0f, 0x1.7a1148p+0f, 0x1.8ace54p+0f, 0x1.9c4918p+0f,
+                               0x1.ae89fap+0f, 0x1.c199bep+0f, 0x1.d5818ep+0f, 0x1.ea4afap+0f};
+constexpr float kExp2Lo[16] = {0x0p+0f,         0x1.9f3122p-25f,  -0x1.c15742p-27f, 0x1.ceac48p-25f,
+                               0x1.4636e2p-25f, 0x1.824684p-25f,  -0x1.593abcp-25f, -0x1.5bd5ecp-27f,
+                               0x1.9fcef4p-26f, -0x1.829fdp-25f,  0x1.15506ep-27f,  0x1.51f848p-27f,
+                               -0x1.a94b14p-26f, -0x1.3d56b2p-27f, -0x1.822dbcp-27f, 0x1.52486cp-27f};
+
+// The table this target uses, padded to a whole vector (the lanes past N are never
+// indexed).
+struct Exp2Table {
+  HWY_ALIGN float hi[kFloatLanes > 16 ? kFloatLanes : 16];
+  HWY_ALIGN float lo[kFloatLanes > 16 ? kFloatLanes : 16];
+};
+constexpr Exp2Table MakeTable() {
+  Exp2Table t{};
+  for (int j = 0; j < kTableSize; ++j) {
+    t.hi[j] = kExp2Hi[j * (16 / kTableSize)];
+    t.lo[j] = kExp2Lo[j * (16 / kTableSize)];
+  }
+  return t;
+}
+constexpr Exp2Table kTable = MakeTable();
+
+HWY_INLINE VF Lit(float c) { return hn::Set(DF(), c); }
+
+// Row constants of d = (z - m)/T: -m, and 1/T as a float pair th + tl.
+struct RowConst {
+  VF sign, neg_m, th, tl;
+};
+
+// d = (sign*x - m)/T as dh + dl ((a) at the top), dh >= kMinD.
+template <bool kUnitT>
+HWY_INLINE void ReduceD(VF x, const RowConst& c, VF& dh, VF& dl) {
+  const VF z = hn::Mul(x, c.sign);
+  VF s = hn::Add(z, c.neg_m);
+  // TwoSum: s + err = z + (-m) exactly.
+  const VF zz = hn::Sub(s, c.neg_m);
+  const VF mm = hn::Sub(s, zz);
+  VF err = hn::Add(hn::Sub(z, zz), hn::Sub(c.neg_m, mm));
+  if constexpr (!kUnitT) {
+    const VF ph = hn::Mul(s, c.th);
+    err = hn::MulAdd(s, c.tl, hn::MulAdd(err, c.th, hn::MulSub(s, c.th, ph)));
+    s = ph;
+  }
+  const auto in_range = hn::Ge(s, Lit(kMinD));
+  dl = hn::IfThenElseZero(in_range, err);
+  dh = hn::IfThenElse(in_range, s, Lit(kMinD));
+}
+
+// e^(dh + dl) * 2^64 = hi + lo ((b) to (e) at the top), for kMinD <= dh <= 0.
+struct ScaledExpF {
+  VF hi, lo;
+};
+HWY_INLINE ScaledExpF ScaledExp(VF dh, VF dl) {
+  const DF df;
+  const DI di;
+  constexpr float kN = static_cast<float>(kTableSize);
+  const VF shifter = Lit(0x1.8p23f);
+  const VF t = hn::MulAdd(dh, Lit(kN * 1.44269504088896341f), shifter);  // 1.5 * 2^23 + k'
+  const VF kf = hn::Sub(t, shifter);
+  const VF r1 = hn::NegMulAdd(kf, Lit(0x1.62ep-1f / kN), dh);  // exact
+  const VF r = hn::Add(r1, hn::NegMulAdd(kf, Lit(0x1.0bfbe8p-15f / kN), dl));
+  // q(r) = 1/2 + r/6 + r^2/24 (+ r^3/120 for N = 8)
+  VF q;
+  if constexpr (kTableBits == 3)
+    q = hn::MulAdd(hn::MulAdd(Lit(0x1.111112p-7f), r, Lit(0x1.555556p-5f)), r, Lit(0x1.555556p-3f));
+  else
+    q = hn::MulAdd(Lit(0x1.555556p-5f), r, Lit(0x1.555556p-3f));
+  q = hn::MulAdd(q, r, Lit(0.5f));
+  const VF p = hn::MulAdd(hn::Mul(r, r), q, r);
+
+  const auto bits = hn::BitCast(di, t);  // 0x4B400000 + k'
+  const auto j = hn::And(bits, hn::Set(di, kTableSize - 1));
+  VF hi, lo;
+  if constexpr (kFloatLanes >= kTableSize) {
+    const auto idx = hn::IndicesFromVec(df, j);
+    hi = hn::TableLookupLanes(hn::Load(df, kTable.hi), idx);
+    lo = hn::TableLookupLanes(hn::Load(df, kTable.lo), idx);
+  } else {
+    hi = hn::GatherIndex(df, kTable.hi, j);
+    lo = hn::GatherIndex(df, kTable.lo, j);
+  }
+  const VF el = hn::MulAdd(p, hi, hn::MulAdd(p, lo, lo));
+  // 2^(k+64): (k' + 191 N) >> log2 N = k + 191, the biased exponent of 2^(k+64).
+  const auto biased = hn::ShiftRight<kTableBits>(hn::Add(bits, hn::Set(di, 191 * kTableSize - 0x4B400000)));
+  const VF scale = hn::BitCast(df, hn::ShiftLeft<23>(biased));
+  return {hn::Mul(hi, scale), hn::Mul(el, scale)};
+}
+
+constexpr double kExpScale = 0x1p64;  // ScaledExp's factor, which the quotient e/sum cancels
+
+// Widens the float lanes of v to float64: Lanes(DF)/Lanes(D) vectors of D (one on
+// HWY_SCALAR, where both hold one lane).
+#if HWY_TARGET == HWY_SCALAR
+constexpr std::size_t kHalves = 1;
+HWY_INLINE V Widen(VF v, std::size_t) { return hn::PromoteTo(D(), v); }
+#else
+constexpr std::size_t kHalves = 2;
+HWY_INLINE V Widen(VF v, std::size_t half) {
+  const hn::Half<DF> dh;
+  return hn::PromoteTo(D(), half == 0 ? hn::LowerHalf(dh, v) : hn::UpperHalf(dh, v));
+}
+#endif
 
 struct RowMax {
   float max;
@@ -46,7 +209,7 @@ struct RowMax {
 
 // Pass 1: max of sign*x (exact in float lanes).
 HWY_INLINE RowMax MaxOfRow(const float* x, std::size_t n, float sign) {
-  const DFull d;
+  const DF d;
   const std::size_t step = hn::Lanes(d);
   const auto s = hn::Set(d, sign);
   auto m0 = hn::Set(d, -HUGE_VALF), m1 = m0;
@@ -72,74 +235,118 @@ HWY_INLINE RowMax MaxOfRow(const float* x, std::size_t n, float sign) {
   return r;
 }
 
-// Pass 2 on one vector of float lanes. softmax: stores e and adds it to `sum`.
-// log_softmax: stores d, adds e to `sum` where d < 0 and counts the maxima (d = 0) in
-// `maxima`, so that t = sum + maxima - 1 keeps its digits when it is tiny.
-template <bool kLog>
-HWY_INLINE void ExpLanes(hn::Vec<DF> xf, double* out, V m, V inv_t, V sign, V& sum, V& maxima) {
+// Row constants for pass 2's float64 lanes (log_softmax's d).
+struct RowConst64 {
+  V m, inv_t, sign;
+};
+
+// Pass 2 on one vector of float lanes at x[i] (xv), writing scratch[i...].
+// softmax: stores e 2^64 and adds it to `sum`. log_softmax: stores d (float64), adds
+// e 2^64 to `sum` where d < 0 and counts the maxima (d = 0) in `maxima`, so that
+// t = sum + maxima - 1 keeps its digits when it is tiny.
+template <bool kLog, bool kUnitT>
+HWY_INLINE void ExpLanes(VF xv, double* out, const RowConst& c, const RowConst64& c64, V* sum, V& maxima) {
   const D d;
-  const V z = hn::Mul(hn::PromoteTo(d, xf), sign);
-  const V dz = hn::Mul(hn::Sub(z, m), inv_t);  // <= 0; -inf for z = -inf
-  const V e = math64::Exp(dz);
-  if constexpr (kLog) {
-    const auto below = hn::Lt(dz, hn::Zero(d));
-    sum = hn::Add(sum, hn::IfThenElseZero(below, e));
-    maxima = hn::Add(maxima, hn::IfThenZeroElse(below, hn::Set(d, 1.0)));
-    hn::StoreU(dz, d, out);
-  } else {
-    sum = hn::Add(sum, e);  // e = 1 exactly at the maxima
-    hn::StoreU(e, d, out);
+  VF dh, dl;
+  ReduceD<kUnitT>(xv, c, dh, dl);
+  const ScaledExpF e = ScaledExp(dh, dl);
+  for (std::size_t h = 0; h < kHalves; ++h) {
+    V ed = hn::Add(Widen(e.hi, h), Widen(e.lo, h));
+    double* o = out + h * hn::Lanes(d);
+    if constexpr (kLog) {
+      const V dz = hn::Mul(hn::Sub(hn::Mul(Widen(xv, h), c64.sign), c64.m), c64.inv_t);  // <= 0; -inf for z = -inf
+      const auto below = hn::Lt(dz, hn::Zero(d));
+      ed = hn::IfThenElseZero(below, ed);
+      maxima = hn::Add(maxima, hn::IfThenZeroElse(below, hn::Set(d, 1.0)));
+      hn::StoreU(dz, d, o);
+    } else {
+      hn::StoreU(ed, d, o);
+    }
+    sum[h] = hn::Add(sum[h], ed);
   }
 }
 
-template <bool kLog>
-bool Row(const float* x, float* y, std::size_t n, float sign, double inv_temperature, double* scratch) {
-  const RowMax rm = MaxOfRow(x, n, sign);
-  if (rm.nan || rm.max == HUGE_VALF || rm.max == -HUGE_VALF || !std::isfinite(inv_temperature)) return false;
-
+// t for log_softmax from the stored d in float64 lanes (the fallback for a tiny t).
+HWY_INLINE double TailSum64(const double* dz, std::size_t n) {
   const D d;
-  const DF df;
-  const std::size_t step = hn::Lanes(d);
-  const V m = hn::Set(d, static_cast<double>(rm.max)), inv_t = hn::Set(d, inv_temperature),
-          s = hn::Set(d, static_cast<double>(sign));
-  V sum0 = hn::Zero(d), sum1 = sum0, maxima = sum0;
+  V t = hn::Zero(d);
   std::size_t i = 0;
-  for (; i + 2 * step <= n; i += 2 * step) {  // two sum chains
-    ExpLanes<kLog>(hn::LoadU(df, x + i), scratch + i, m, inv_t, s, sum0, maxima);
-    ExpLanes<kLog>(hn::LoadU(df, x + i + step), scratch + i + step, m, inv_t, s, sum1, maxima);
+  for (; i + hn::Lanes(d) <= n; i += hn::Lanes(d)) {
+    const V v = hn::LoadU(d, dz + i);
+    t = hn::Add(t, hn::IfThenElseZero(hn::Lt(v, hn::Zero(d)), math64::Exp(v)));
   }
-  for (; i < n; i += step) {
-    // The tail is padded with z = -inf: e = e^-708 at most, invisible next to sum >= 1
-    // and to any float32 t, and never counted as a maximum.
+  double s = hn::GetLane(hn::SumOfLanes(d, t));
+  for (; i < n; ++i)
+    if (dz[i] < 0) s += std::exp(dz[i]);
+  return s;
+}
+
+template <bool kLog, bool kUnitT>
+void Row(const float* x, float* y, std::size_t n, float sign, float max, double inv_temperature, double* scratch) {
+  const DF df;
+  const D d;
+  const DH dh;
+  const std::size_t fstep = hn::Lanes(df), step = hn::Lanes(d);
+  const float th = static_cast<float>(inv_temperature);
+  const RowConst c{hn::Set(df, sign), hn::Set(df, -max), hn::Set(df, th),
+                   hn::Set(df, static_cast<float>(inv_temperature - static_cast<double>(th)))};
+  const RowConst64 c64{hn::Set(d, static_cast<double>(max)), hn::Set(d, inv_temperature),
+                       hn::Set(d, static_cast<double>(sign))};
+  V sum[kHalves], maxima = hn::Zero(d);
+  for (V& s : sum) s = hn::Zero(d);
+  std::size_t i = 0;
+  for (; i + fstep <= n; i += fstep) ExpLanes<kLog, kUnitT>(hn::LoadU(df, x + i), scratch + i, c, c64, sum, maxima);
+  if (i < n) {
+    // The tail is padded with z = -inf: e = e^-110 at most, invisible next to sum >= 1
+    // and to t >= 2^-60, never counted as a maximum.
     HWY_ALIGN float bx[hn::MaxLanes(df)];
-    const std::size_t count = std::min(step, n - i);
-    for (std::size_t k = 0; k < step; ++k) bx[k] = k < count ? x[i + k] : -sign * HUGE_VALF;
-    ExpLanes<kLog>(hn::Load(df, bx), scratch + i, m, inv_t, s, sum0, maxima);
+    const std::size_t count = n - i;
+    for (std::size_t k = 0; k < fstep; ++k) bx[k] = k < count ? x[i + k] : -sign * HUGE_VALF;
+    ExpLanes<kLog, kUnitT>(hn::Load(df, bx), scratch + i, c, c64, sum, maxima);
   }
-  const double sum = hn::GetLane(hn::SumOfLanes(d, hn::Add(sum0, sum1)));
+  V total = sum[0];
+  for (std::size_t h = 1; h < kHalves; ++h) total = hn::Add(total, sum[h]);
+  const double s = hn::GetLane(hn::SumOfLanes(d, total));
 
   // Pass 3: y = e * (1/sum) or d - log1p(t), rounded once. t: the entries below the
   // max, and the maxima beyond the first (each e^0 = 1).
-  const V k = hn::Set(d, kLog ? std::log1p(sum + (hn::GetLane(hn::SumOfLanes(d, maxima)) - 1.0)) : 1.0 / sum);
+  double k = 1.0 / s;
+  if constexpr (kLog) {
+    double below = s / kExpScale;
+    if (below < 0x1p-60) below = TailSum64(scratch, n);
+    k = std::log1p(below + (hn::GetLane(hn::SumOfLanes(d, maxima)) - 1.0));
+  }
+  const V kv = hn::Set(d, k);
   auto finish = [&](std::size_t at) {
     const V v = hn::LoadU(d, scratch + at);
-    return hn::DemoteTo(df, kLog ? hn::Sub(v, k) : hn::Mul(v, k));
+    return hn::DemoteTo(dh, kLog ? hn::Sub(v, kv) : hn::Mul(v, kv));
   };
-  for (i = 0; i + step <= n; i += step) hn::StoreU(finish(i), df, y + i);
+  for (i = 0; i + step <= n; i += step) hn::StoreU(finish(i), dh, y + i);
   if (i < n) {
-    HWY_ALIGN float by[hn::MaxLanes(df)];
-    hn::Store(finish(i), df, by);
+    HWY_ALIGN float by[hn::MaxLanes(dh)];
+    hn::Store(finish(i), dh, by);
     std::memcpy(y + i, by, (n - i) * sizeof(float));
   }
-  return true;
 }
 
 }  // namespace softmax_row
 
 bool SoftmaxRowF32Target(const float* x, float* y, std::size_t n, float sign, double inv_temperature, bool log,
                          double* scratch) {
-  return log ? softmax_row::Row<true>(x, y, n, sign, inv_temperature, scratch)
-             : softmax_row::Row<false>(x, y, n, sign, inv_temperature, scratch);
+  using namespace softmax_row;
+  // 1/T outside [2^-60, 2^60] would push th or tl out of float32's normal range.
+  if (!(inv_temperature >= 0x1p-60 && inv_temperature <= 0x1p60)) return false;
+  const RowMax rm = MaxOfRow(x, n, sign);
+  if (rm.nan || rm.max == HUGE_VALF || rm.max == -HUGE_VALF) return false;
+  const bool unit = inv_temperature == 1.0;
+  if (log) {
+    if (unit) Row<true, true>(x, y, n, sign, rm.max, inv_temperature, scratch);
+    else Row<true, false>(x, y, n, sign, rm.max, inv_temperature, scratch);
+  } else {
+    if (unit) Row<false, true>(x, y, n, sign, rm.max, inv_temperature, scratch);
+    else Row<false, false>(x, y, n, sign, rm.max, inv_temperature, scratch);
+  }
+  return true;
 }
 
 }  // namespace HWY_NAMESPACE
