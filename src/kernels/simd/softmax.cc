@@ -11,7 +11,7 @@
 // Lane layout depends only on n, so equal rows give equal bits wherever they lie (the
 // strided axes rely on that).
 //
-// ---- e^d in float32 lanes, and why the result stays within 0.626 ULP (0.745 on
+// ---- e^d in float32 lanes, and why the result stays within 0.63 ULP (0.745 on
 // targets with fewer than 16 float lanes) ----
 // Notation: u = 2^-24 (half a float32 ULP, relative); N = 16 table entries where a
 // vector holds 16 floats (AVX-512), else N = 8; L = ln 2 / N.
@@ -22,6 +22,13 @@
 //      to 2^-39 absolute for |d| <= 110. Lanes with dh < -110 are clamped to -110 and
 //      their dl (NaN when z = -inf) dropped: their e^d <= e^-110 < 2^-158 gives y = 0
 //      after rounding, as it should, and adds at most n 2^-158 to a sum >= 1.
+//  (a') Rows with T = 1 and |m| <= 60 (kDirectMax) skip the subtraction: the argument is
+//      z itself (exact), clamped below at m - 110, and the result is scaled by
+//      2^(64-K), K = floor(m log2 e), instead of 2^64: e^z 2^(64-K) = F e^(z-m) with
+//      F = e^m 2^(64-K) in [2^64, 2^65), which softmax's quotient cancels and
+//      log_softmax divides out (F in float64 from libm's exp, 2^-52). Then
+//      |z| <= 170, |k'| <= 3925 (12 bits still), the split of L errs by 2^-31.2 and
+//      (b)'s rho grows to 1.56 * 2^-30 / 1.30 * 2^-29: the totals below cover it.
 //  (b) k' = round(dh / L) by the 1.5 * 2^23 shifter, |k'| <= 2541; k' = N k + j.
 //      r = (dh - k' L_hi) + (dl - k' L_lo): L_hi = 0x1.62ep-1 / N has 12 significant
 //      bits, so k' L_hi is exact, and dh - k' L_hi is exact (for k' != 0, |dh| >= L/2
@@ -31,7 +38,7 @@
 //      (|k'| |L - L_hi - L_lo| <= 2^-31.8, scripts/gen_softmax_exp_tables.py), the
 //      rounding of dl - k' L_lo (|.| < 2^-7: 2^-32) and of the final sum (half an ULP of
 //      |r| < 2^-5 / 2^-4: 2^-30 / 2^-29). Total rho <= 1.53 * 2^-30 (N = 16) or
-//      1.27 * 2^-29 (N = 8), relative error of e^r.
+//      1.27 * 2^-29 (N = 8) (1.56 / 1.30 for (a')), relative error of e^r.
 //  (c) e^r = 1 + p, p = r + r^2 q(r), q the Taylor polynomial of degree 2 (N = 16) or 3
 //      (N = 8): truncation 2^-34.5 / 2^-36.5 relative (the script, coefficients rounded
 //      to float32). p's one rounding is half an ULP of |p| < 2^-5 / 2^-4 (2^-30 / 2^-29),
@@ -43,18 +50,18 @@
 //  (e) hi and el are scaled by 2^(k+64), a normal float32 for every k >= -159 (d >=
 //      -110), so hi's scaling is exact and el's loses at most 2^-150 next to e 2^64 >=
 //      2^-96. In float64, hi + el (2^-53) and the sum (n 2^-53 for a row of n).
-// So each e carries a relative error eps_e <= 1.00 * 2^-28 = 0.0625 u (N = 16) or
-// 1.95 * 2^-28 = 0.122 u (N = 8), the sum at most eps_e + n 2^-53, and y = e / sum,
+// So each e carries a relative error eps_e <= 1.03 * 2^-28 = 0.0644 u (N = 16) or
+// 1.95 * 2^-28 = 0.122 u (N = 8) (sums of the terms above, rounded up), the sum at most eps_e + n 2^-53, and y = e / sum,
 // computed as e * (1/sum) in float64 (2 * 2^-53), is within eps_y = 2 eps_e + (n + 2)
 // 2^-53 of the exact quotient before its one rounding to float32. A relative error eps
 // is at most eps 2^24 ULP of a normal float32 result (ULP = 2^-23 of the power of two
 // below it), and less for a subnormal one (ULP 2^-149 >= 2^-23 y): y is within
-// 0.5 + 2 eps_e 2^24 + (n + 2) 2^-29 ULP, 0.625 + 2^-13 (N = 16) or 0.744 + 2^-13
+// 0.5 + 2 eps_e 2^24 + (n + 2) 2^-29 ULP, 0.629 + 2^-13 (N = 16) or 0.744 + 2^-13
 // (N = 8) for rows up to 2^16.
 // log_softmax: y = d - log1p(t), d in float64 (2^-52), t's relative error eps_t <=
 // eps_e + n 2^-53. log1p's error then is at most eps_t t / (1 + t) <= eps_t log1p(t)
 // (log(1 + t) >= t / (1 + t)), relative eps_t, and d <= 0 <= log1p(t) do not cancel:
-// y is within 0.5 + 0.0625 (N = 16) / 0.122 (N = 8) + 2^-13 ULP. When t < 2^-60 (one
+// y is within 0.5 + 0.0645 (N = 16) / 0.122 (N = 8) + 2^-13 ULP. When t < 2^-60 (one
 // entry dominates by more than 41 nats), the clamped lanes' n 2^-158 could matter next
 // to t, so t is summed again from the stored d with the float64 exp of math64-inl.h
 // (2^-41), as before this kernel took float32 lanes.
@@ -68,6 +75,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
 #include "kernels/simd/math64-inl.h"
@@ -94,6 +102,9 @@ constexpr int kTableBits = kFloatLanes >= 16 ? 4 : 3;
 constexpr int kTableSize = 1 << kTableBits;
 // Below this d, e^d counts as e^-110 (see (a) at the top).
 constexpr float kMinD = -110.0f;
+// Rows whose max m has |m| <= this (and T = 1) take e^z itself, scaled by 2^(64-K),
+// instead of e^(z - m): no TwoSum ((a') at the top).
+constexpr float kDirectMax = 60.0f;
 
 // 2^(j/16) = kExp2Hi[j] + kExp2Lo[j] to 2^-49 (scripts/gen_softmax_exp_tables.py).
 constexpr float kExp2Hi[16] = {0x1p+0f,       0x1.0b5586p+0f, 0x1.172b84p+0f, 0x1.2387a6p+0f,
@@ -123,21 +134,31 @@ constexpr Exp2Table kTable = MakeTable();
 
 HWY_INLINE VF Lit(float c) { return hn::Set(DF(), c); }
 
-// Row constants of d = (z - m)/T: -m, and 1/T as a float pair th + tl.
+// The argument of the exp ((a) at the top): z itself, or d = z - m, or d = (z - m)/T.
+enum class Arg { direct, shifted, shifted_scaled };
+
+// Row constants: -m, 1/T as a float pair th + tl, the lower clamp of z for Arg::direct,
+// and the bias that puts 2^(k+64-K) in a float's exponent field.
 struct RowConst {
-  VF sign, neg_m, th, tl;
+  VF sign, neg_m, th, tl, lo;
+  hn::Vec<DI> bias;
 };
 
-// d = (sign*x - m)/T as dh + dl ((a) at the top), dh >= kMinD.
-template <bool kUnitT>
+// The exp's argument as dh + dl, dh >= kMinD (shifted) or m + kMinD (direct).
+template <Arg kArg>
 HWY_INLINE void ReduceD(VF x, const RowConst& c, VF& dh, VF& dl) {
   const VF z = hn::Mul(x, c.sign);
+  if constexpr (kArg == Arg::direct) {
+    dh = hn::Max(z, c.lo);  // -inf becomes lo too
+    dl = hn::Zero(DF());
+    return;
+  }
   VF s = hn::Add(z, c.neg_m);
   // TwoSum: s + err = z + (-m) exactly.
   const VF zz = hn::Sub(s, c.neg_m);
   const VF mm = hn::Sub(s, zz);
   VF err = hn::Add(hn::Sub(z, zz), hn::Sub(c.neg_m, mm));
-  if constexpr (!kUnitT) {
+  if constexpr (kArg == Arg::shifted_scaled) {
     const VF ph = hn::Mul(s, c.th);
     err = hn::MulAdd(s, c.tl, hn::MulAdd(err, c.th, hn::MulSub(s, c.th, ph)));
     s = ph;
@@ -147,11 +168,13 @@ HWY_INLINE void ReduceD(VF x, const RowConst& c, VF& dh, VF& dl) {
   dh = hn::IfThenElse(in_range, s, Lit(kMinD));
 }
 
-// e^(dh + dl) * 2^64 = hi + lo ((b) to (e) at the top), for kMinD <= dh <= 0.
+// e^(dh + dl) * 2^(64-K) = hi + lo ((b) to (e) at the top), for kMinD <= dh <= 0 (K =
+// 0), or m + kMinD <= dh <= m with |m| <= kDirectMax (K = floor(m log2 e)); c.bias holds
+// (191 - K) N - bits(1.5 * 2^23).
 struct ScaledExpF {
   VF hi, lo;
 };
-HWY_INLINE ScaledExpF ScaledExp(VF dh, VF dl) {
+HWY_INLINE ScaledExpF ScaledExp(VF dh, VF dl, const RowConst& c) {
   const DF df;
   const DI di;
   constexpr float kN = static_cast<float>(kTableSize);
@@ -181,8 +204,8 @@ HWY_INLINE ScaledExpF ScaledExp(VF dh, VF dl) {
     lo = hn::GatherIndex(df, kTable.lo, j);
   }
   const VF el = hn::MulAdd(p, hi, hn::MulAdd(p, lo, lo));
-  // 2^(k+64): (k' + 191 N) >> log2 N = k + 191, the biased exponent of 2^(k+64).
-  const auto biased = hn::ShiftRight<kTableBits>(hn::Add(bits, hn::Set(di, 191 * kTableSize - 0x4B400000)));
+  // 2^(k+64-K): (k' + (191 - K) N) >> log2 N = k - K + 191, its biased exponent.
+  const auto biased = hn::ShiftRight<kTableBits>(hn::Add(bits, c.bias));
   const VF scale = hn::BitCast(df, hn::ShiftLeft<23>(biased));
   return {hn::Mul(hi, scale), hn::Mul(el, scale)};
 }
@@ -244,12 +267,12 @@ struct RowConst64 {
 // softmax: stores e 2^64 and adds it to `sum`. log_softmax: stores d (float64), adds
 // e 2^64 to `sum` where d < 0 and counts the maxima (d = 0) in `maxima`, so that
 // t = sum + maxima - 1 keeps its digits when it is tiny.
-template <bool kLog, bool kUnitT>
+template <bool kLog, Arg kArg>
 HWY_INLINE void ExpLanes(VF xv, double* out, const RowConst& c, const RowConst64& c64, V* sum, V& maxima) {
   const D d;
   VF dh, dl;
-  ReduceD<kUnitT>(xv, c, dh, dl);
-  const ScaledExpF e = ScaledExp(dh, dl);
+  ReduceD<kArg>(xv, c, dh, dl);
+  const ScaledExpF e = ScaledExp(dh, dl, c);
   for (std::size_t h = 0; h < kHalves; ++h) {
     V ed = hn::Add(Widen(e.hi, h), Widen(e.lo, h));
     double* o = out + h * hn::Lanes(d);
@@ -281,28 +304,35 @@ HWY_INLINE double TailSum64(const double* dz, std::size_t n) {
   return s;
 }
 
-template <bool kLog, bool kUnitT>
+template <bool kLog, Arg kArg>
 void Row(const float* x, float* y, std::size_t n, float sign, float max, double inv_temperature, double* scratch) {
   const DF df;
   const D d;
   const DH dh;
   const std::size_t fstep = hn::Lanes(df), step = hn::Lanes(d);
   const float th = static_cast<float>(inv_temperature);
-  const RowConst c{hn::Set(df, sign), hn::Set(df, -max), hn::Set(df, th),
-                   hn::Set(df, static_cast<float>(inv_temperature - static_cast<double>(th)))};
+  // K and the factor F = e^m 2^(64-K) of the direct argument's e (1 and 2^64 else).
+  const int big_k = kArg == Arg::direct ? static_cast<int>(std::floor(static_cast<double>(max) * 1.4426950408889634)) : 0;
+  const double scale = kArg == Arg::direct ? std::ldexp(std::exp(static_cast<double>(max)), 64 - big_k) : kExpScale;
+  const RowConst c{hn::Set(df, sign),
+                   hn::Set(df, -max),
+                   hn::Set(df, th),
+                   hn::Set(df, static_cast<float>(inv_temperature - static_cast<double>(th))),
+                   hn::Set(df, max + kMinD),
+                   hn::Set(DI(), (191 - big_k) * kTableSize - 0x4B400000)};
   const RowConst64 c64{hn::Set(d, static_cast<double>(max)), hn::Set(d, inv_temperature),
                        hn::Set(d, static_cast<double>(sign))};
   V sum[kHalves], maxima = hn::Zero(d);
   for (V& s : sum) s = hn::Zero(d);
   std::size_t i = 0;
-  for (; i + fstep <= n; i += fstep) ExpLanes<kLog, kUnitT>(hn::LoadU(df, x + i), scratch + i, c, c64, sum, maxima);
+  for (; i + fstep <= n; i += fstep) ExpLanes<kLog, kArg>(hn::LoadU(df, x + i), scratch + i, c, c64, sum, maxima);
   if (i < n) {
     // The tail is padded with z = -inf: e = e^-110 at most, invisible next to sum >= 1
     // and to t >= 2^-60, never counted as a maximum.
     HWY_ALIGN float bx[hn::MaxLanes(df)];
     const std::size_t count = n - i;
     for (std::size_t k = 0; k < fstep; ++k) bx[k] = k < count ? x[i + k] : -sign * HUGE_VALF;
-    ExpLanes<kLog, kUnitT>(hn::Load(df, bx), scratch + i, c, c64, sum, maxima);
+    ExpLanes<kLog, kArg>(hn::Load(df, bx), scratch + i, c, c64, sum, maxima);
   }
   V total = sum[0];
   for (std::size_t h = 1; h < kHalves; ++h) total = hn::Add(total, sum[h]);
@@ -312,7 +342,7 @@ void Row(const float* x, float* y, std::size_t n, float sign, float max, double 
   // max, and the maxima beyond the first (each e^0 = 1).
   double k = 1.0 / s;
   if constexpr (kLog) {
-    double below = s / kExpScale;
+    double below = s / scale;
     if (below < 0x1p-60) below = TailSum64(scratch, n);
     k = std::log1p(below + (hn::GetLane(hn::SumOfLanes(d, maxima)) - 1.0));
   }
@@ -338,14 +368,21 @@ bool SoftmaxRowF32Target(const float* x, float* y, std::size_t n, float sign, do
   if (!(inv_temperature >= 0x1p-60 && inv_temperature <= 0x1p60)) return false;
   const RowMax rm = MaxOfRow(x, n, sign);
   if (rm.nan || rm.max == HUGE_VALF || rm.max == -HUGE_VALF) return false;
-  const bool unit = inv_temperature == 1.0;
-  if (log) {
-    if (unit) Row<true, true>(x, y, n, sign, rm.max, inv_temperature, scratch);
-    else Row<true, false>(x, y, n, sign, rm.max, inv_temperature, scratch);
-  } else {
-    if (unit) Row<false, true>(x, y, n, sign, rm.max, inv_temperature, scratch);
-    else Row<false, false>(x, y, n, sign, rm.max, inv_temperature, scratch);
-  }
+  const Arg arg = inv_temperature != 1.0               ? Arg::shifted_scaled
+                  : std::abs(rm.max) <= kDirectMax ? Arg::direct
+                                                   : Arg::shifted;
+  auto run = [&](auto log_tag, auto arg_tag) {
+    Row<decltype(log_tag)::value, decltype(arg_tag)::value>(x, y, n, sign, rm.max, inv_temperature, scratch);
+  };
+  auto with_arg = [&](auto log_tag) {
+    switch (arg) {
+      case Arg::direct: return run(log_tag, std::integral_constant<Arg, Arg::direct>());
+      case Arg::shifted: return run(log_tag, std::integral_constant<Arg, Arg::shifted>());
+      case Arg::shifted_scaled: return run(log_tag, std::integral_constant<Arg, Arg::shifted_scaled>());
+    }
+  };
+  if (log) with_arg(std::true_type());
+  else with_arg(std::false_type());
   return true;
 }
 
