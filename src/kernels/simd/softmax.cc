@@ -225,6 +225,34 @@ HWY_INLINE V Widen(VF v, std::size_t half) {
 }
 #endif
 
+// The first `count` (< Lanes(d)) elements at p, `fill` in the other lanes. AVX2 and
+// AVX-512 mask the load itself (nothing past p + count is read, and no scalar stores
+// stall the vector load); the other targets go through a buffer.
+template <class Dx>
+HWY_INLINE hn::Vec<Dx> LoadTail(Dx d, const hn::TFromD<Dx>* p, std::size_t count, hn::Vec<Dx> fill) {
+#if HWY_TARGET <= HWY_AVX2
+  const auto m = hn::FirstN(d, count);
+  return hn::IfThenElse(m, hn::MaskedLoad(m, d, p), fill);
+#else
+  HWY_ALIGN hn::TFromD<Dx> buf[hn::MaxLanes(d)];
+  hn::Store(fill, d, buf);
+  std::memcpy(buf, p, count * sizeof(*p));
+  return hn::Load(d, buf);
+#endif
+}
+
+// Stores the first `count` (< Lanes(d)) lanes of v at p, nothing past p + count.
+template <class Dx>
+HWY_INLINE void StoreTail(Dx d, hn::Vec<Dx> v, hn::TFromD<Dx>* p, std::size_t count) {
+#if HWY_TARGET <= HWY_AVX2
+  hn::BlendedStore(v, hn::FirstN(d, count), d, p);
+#else
+  HWY_ALIGN hn::TFromD<Dx> buf[hn::MaxLanes(d)];
+  hn::Store(v, d, buf);
+  std::memcpy(p, buf, count * sizeof(*p));
+#endif
+}
+
 struct RowMax {
   float max;
   bool nan;
@@ -250,12 +278,12 @@ HWY_INLINE RowMax MaxOfRow(const float* x, std::size_t n, float sign) {
     nan = hn::Or(nan, hn::IsNaN(a));
     m0 = hn::Max(m0, hn::Mul(a, s));
   }
-  RowMax r{hn::GetLane(hn::MaxOfLanes(d, hn::Max(m0, m1))), !hn::AllFalse(d, nan)};
-  for (; i < n; ++i) {
-    r.nan |= std::isnan(x[i]);
-    r.max = std::max(r.max, sign * x[i]);
+  if (i < n) {
+    const auto a = LoadTail(d, x + i, n - i, hn::Set(d, -sign * HUGE_VALF));
+    nan = hn::Or(nan, hn::IsNaN(a));
+    m1 = hn::Max(m1, hn::Mul(a, s));
   }
-  return r;
+  return {hn::GetLane(hn::MaxOfLanes(d, hn::Max(m0, m1))), !hn::AllFalse(d, nan)};
 }
 
 // Row constants for pass 2's float64 lanes (log_softmax's d).
@@ -311,9 +339,10 @@ void Row(const float* x, float* y, std::size_t n, float sign, float max, double 
   const DH dh;
   const std::size_t fstep = hn::Lanes(df), step = hn::Lanes(d);
   const float th = static_cast<float>(inv_temperature);
-  // K and the factor F = e^m 2^(64-K) of the direct argument's e (1 and 2^64 else).
+  // K, and for log_softmax the factor F = e^m 2^(64-K) of the direct argument's e (2^64
+  // for the shifted ones); softmax's quotient cancels F.
   const int big_k = kArg == Arg::direct ? static_cast<int>(std::floor(static_cast<double>(max) * 1.4426950408889634)) : 0;
-  const double scale = kArg == Arg::direct ? std::ldexp(std::exp(static_cast<double>(max)), 64 - big_k) : kExpScale;
+  const double scale = kLog && kArg == Arg::direct ? std::ldexp(std::exp(static_cast<double>(max)), 64 - big_k) : kExpScale;
   const RowConst c{hn::Set(df, sign),
                    hn::Set(df, -max),
                    hn::Set(df, th),
@@ -329,10 +358,7 @@ void Row(const float* x, float* y, std::size_t n, float sign, float max, double 
   if (i < n) {
     // The tail is padded with z = -inf: e = e^-110 at most, invisible next to sum >= 1
     // and to t >= 2^-60, never counted as a maximum.
-    HWY_ALIGN float bx[hn::MaxLanes(df)];
-    const std::size_t count = n - i;
-    for (std::size_t k = 0; k < fstep; ++k) bx[k] = k < count ? x[i + k] : -sign * HUGE_VALF;
-    ExpLanes<kLog, kArg>(hn::Load(df, bx), scratch + i, c, c64, sum, maxima);
+    ExpLanes<kLog, kArg>(LoadTail(df, x + i, n - i, hn::Set(df, -sign * HUGE_VALF)), scratch + i, c, c64, sum, maxima);
   }
   V total = sum[0];
   for (std::size_t h = 1; h < kHalves; ++h) total = hn::Add(total, sum[h]);
@@ -352,38 +378,38 @@ void Row(const float* x, float* y, std::size_t n, float sign, float max, double 
     return hn::DemoteTo(dh, kLog ? hn::Sub(v, kv) : hn::Mul(v, kv));
   };
   for (i = 0; i + step <= n; i += step) hn::StoreU(finish(i), dh, y + i);
-  if (i < n) {
-    HWY_ALIGN float by[hn::MaxLanes(dh)];
-    hn::Store(finish(i), dh, by);
-    std::memcpy(y + i, by, (n - i) * sizeof(float));
-  }
+  if (i < n) StoreTail(dh, finish(i), y + i, n - i);
 }
 
 }  // namespace softmax_row
 
-bool SoftmaxRowF32Target(const float* x, float* y, std::size_t n, float sign, double inv_temperature, bool log,
-                         double* scratch) {
+// Rows [0, rows) of length n, back to back; returns the first row the scalar reference
+// must take (SoftmaxRowsF32), or `rows`.
+std::size_t SoftmaxRowsF32Target(const float* x, float* y, std::size_t n, std::size_t rows, float sign,
+                                 double inv_temperature, bool log, double* scratch) {
   using namespace softmax_row;
   // 1/T outside [2^-60, 2^60] would push th or tl out of float32's normal range.
-  if (!(inv_temperature >= 0x1p-60 && inv_temperature <= 0x1p60)) return false;
-  const RowMax rm = MaxOfRow(x, n, sign);
-  if (rm.nan || rm.max == HUGE_VALF || rm.max == -HUGE_VALF) return false;
-  const Arg arg = inv_temperature != 1.0               ? Arg::shifted_scaled
-                  : std::abs(rm.max) <= kDirectMax ? Arg::direct
-                                                   : Arg::shifted;
-  auto run = [&](auto log_tag, auto arg_tag) {
-    Row<decltype(log_tag)::value, decltype(arg_tag)::value>(x, y, n, sign, rm.max, inv_temperature, scratch);
-  };
-  auto with_arg = [&](auto log_tag) {
-    switch (arg) {
-      case Arg::direct: return run(log_tag, std::integral_constant<Arg, Arg::direct>());
-      case Arg::shifted: return run(log_tag, std::integral_constant<Arg, Arg::shifted>());
-      case Arg::shifted_scaled: return run(log_tag, std::integral_constant<Arg, Arg::shifted_scaled>());
-    }
-  };
-  if (log) with_arg(std::true_type());
-  else with_arg(std::false_type());
-  return true;
+  if (!(inv_temperature >= 0x1p-60 && inv_temperature <= 0x1p60)) return 0;
+  for (std::size_t r = 0; r < rows; ++r, x += n, y += n) {
+    const RowMax rm = MaxOfRow(x, n, sign);
+    if (rm.nan || rm.max == HUGE_VALF || rm.max == -HUGE_VALF) return r;
+    const Arg arg = inv_temperature != 1.0               ? Arg::shifted_scaled
+                    : std::abs(rm.max) <= kDirectMax ? Arg::direct
+                                                     : Arg::shifted;
+    auto run = [&](auto log_tag, auto arg_tag) {
+      Row<decltype(log_tag)::value, decltype(arg_tag)::value>(x, y, n, sign, rm.max, inv_temperature, scratch);
+    };
+    auto with_arg = [&](auto log_tag) {
+      switch (arg) {
+        case Arg::direct: return run(log_tag, std::integral_constant<Arg, Arg::direct>());
+        case Arg::shifted: return run(log_tag, std::integral_constant<Arg, Arg::shifted>());
+        case Arg::shifted_scaled: return run(log_tag, std::integral_constant<Arg, Arg::shifted_scaled>());
+      }
+    };
+    if (log) with_arg(std::true_type());
+    else with_arg(std::false_type());
+  }
+  return rows;
 }
 
 }  // namespace HWY_NAMESPACE
@@ -393,14 +419,15 @@ HWY_AFTER_NAMESPACE();
 #if HWY_ONCE
 namespace activ::detail::simd {
 
-HWY_EXPORT(SoftmaxRowF32Target);
+HWY_EXPORT(SoftmaxRowsF32Target);
 
-bool SoftmaxRowF32(const float* x, float* y, std::size_t n, float sign, double inv_temperature, bool log) {
+std::size_t SoftmaxRowsF32(const float* x, float* y, std::size_t n, std::size_t rows, float sign,
+                           double inv_temperature, bool log) {
   // e or d of the row in float64, rounded up to whole vectors (at most 64 doubles on
   // any target). One per thread; for rows that fit the cache it stays there.
   thread_local std::vector<double> scratch;
   if (scratch.size() < n + 64) scratch.resize(n + 64);
-  return HWY_DYNAMIC_DISPATCH(SoftmaxRowF32Target)(x, y, n, sign, inv_temperature, log, scratch.data());
+  return HWY_DYNAMIC_DISPATCH(SoftmaxRowsF32Target)(x, y, n, rows, sign, inv_temperature, log, scratch.data());
 }
 
 }  // namespace activ::detail::simd
