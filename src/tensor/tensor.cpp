@@ -294,12 +294,19 @@ void softmax_strided_f32(const SoftmaxParams& p, std::size_t n, std::size_t coun
   block.resize(block_rows * pitch);
   for (std::size_t r0 = 0; r0 < count; r0 += block_rows) {
     const std::size_t rows = std::min(block_rows, count - r0);
-    // j outer: with adjacent rows (rs = 1) each step reads one contiguous run.
-    for (std::size_t j = 0; j < n; ++j)
-      for (std::size_t r = 0; r < rows; ++r) block[r * pitch + j] = x(r0 + r, j);
+    // Adjacent rows (rs = 1, as along the first axis): a transpose, 8 x 8 tiles at a
+    // time. Otherwise j outer, so that each step reads what is nearest in memory.
+    if (x.rs == 1)
+      detail::simd::TransposeF32(&x(r0, 0), x.es, block.data(), static_cast<std::ptrdiff_t>(pitch), n, rows, true);
+    else
+      for (std::size_t j = 0; j < n; ++j)
+        for (std::size_t r = 0; r < rows; ++r) block[r * pitch + j] = x(r0 + r, j);
     for (std::size_t r = 0; r < rows; ++r) row_kernels().softmax_f32(p, &block[r * pitch], &block[r * pitch], n, 1);
-    for (std::size_t j = 0; j < n; ++j)
-      for (std::size_t r = 0; r < rows; ++r) y(r0 + r, j) = block[r * pitch + j];
+    if (y.rs == 1)
+      detail::simd::TransposeF32(block.data(), static_cast<std::ptrdiff_t>(pitch), &y(r0, 0), y.es, rows, n, false);
+    else
+      for (std::size_t j = 0; j < n; ++j)
+        for (std::size_t r = 0; r < rows; ++r) y(r0 + r, j) = block[r * pitch + j];
   }
 }
 

@@ -383,6 +383,68 @@ void Row(const float* x, float* y, std::size_t n, float sign, float max, double 
 
 }  // namespace softmax_row
 
+// dst[c * dst_stride + r] = src[r * src_stride + c] for r < rows, c < cols: the block
+// copy of the other axes (tensor.cpp), 8 x 8 tiles at a time in 256-bit vectors where
+// the target has them. The tiles go along the rows of whichever side is in main memory
+// (`src_in_memory`), so that each of its rows is read or written in one run.
+void TransposeF32Target(const float* src, std::ptrdiff_t src_stride, float* dst, std::ptrdiff_t dst_stride,
+                        std::size_t rows, std::size_t cols, bool src_in_memory) {
+  auto at = [](std::size_t i, std::ptrdiff_t stride, std::size_t j) {
+    return static_cast<std::ptrdiff_t>(i) * stride + static_cast<std::ptrdiff_t>(j);
+  };
+  const std::size_t rows8 = rows & ~std::size_t{7}, cols8 = cols & ~std::size_t{7};
+#if HWY_TARGET <= HWY_AVX2
+  const hn::Full256<float> d;
+  using V8 = hn::Vec<decltype(d)>;
+  const hn::Repartition<double, decltype(d)> dd;
+  auto tile = [&](std::size_t r0, std::size_t c0) {
+    V8 v[8], t[8], u[8];
+    for (int k = 0; k < 8; ++k) v[k] = hn::LoadU(d, src + at(r0 + k, src_stride, c0));
+    for (int k = 0; k < 8; k += 2) {
+      t[k] = hn::InterleaveLower(d, v[k], v[k + 1]);      // a0 b0 a1 b1 | a4 b4 a5 b5
+      t[k + 1] = hn::InterleaveUpper(d, v[k], v[k + 1]);  // a2 b2 a3 b3 | a6 b6 a7 b7
+    }
+    auto pairs = [&](V8 a, V8 b, bool upper) {  // 64-bit lanes 0 (1) of a and of b per 128-bit block
+      const auto a64 = hn::BitCast(dd, a), b64 = hn::BitCast(dd, b);
+      return hn::BitCast(d, upper ? hn::InterleaveUpper(dd, a64, b64) : hn::InterleaveLower(dd, a64, b64));
+    };
+    for (int k = 0; k < 8; k += 4) {
+      u[k] = pairs(t[k], t[k + 2], false);         // a0 b0 c0 d0 | a4 b4 c4 d4
+      u[k + 1] = pairs(t[k], t[k + 2], true);      // a1 b1 c1 d1 | a5 b5 c5 d5
+      u[k + 2] = pairs(t[k + 1], t[k + 3], false); // a2 ... | a6 ...
+      u[k + 3] = pairs(t[k + 1], t[k + 3], true);  // a3 ... | a7 ...
+    }
+    for (int k = 0; k < 4; ++k) {
+      hn::StoreU(hn::ConcatLowerLower(d, u[k + 4], u[k]), d, dst + at(c0 + k, dst_stride, r0));
+      hn::StoreU(hn::ConcatUpperUpper(d, u[k + 4], u[k]), d, dst + at(c0 + k + 4, dst_stride, r0));
+    }
+  };
+  // The rows of memory-side 8 steps ahead are fetched early: they lie a whole tensor
+  // row apart, too far for the hardware prefetcher to follow.
+  constexpr std::size_t kLine = 16;  // floats per cache line
+  if (src_in_memory) {
+    for (std::size_t r0 = 0; r0 < rows8; r0 += 8) {
+      for (std::size_t r = r0 + 8; r < std::min(r0 + 16, rows); ++r)
+        for (std::size_t c = 0; c < cols; c += kLine) __builtin_prefetch(src + at(r, src_stride, c));
+      for (std::size_t c0 = 0; c0 < cols8; c0 += 8) tile(r0, c0);
+    }
+  } else {
+    for (std::size_t c0 = 0; c0 < cols8; c0 += 8) {
+      for (std::size_t c = c0 + 8; c < std::min(c0 + 16, cols); ++c)
+        for (std::size_t r = 0; r < rows; r += kLine) __builtin_prefetch(dst + at(c, dst_stride, r), 1);
+      for (std::size_t r0 = 0; r0 < rows8; r0 += 8) tile(r0, c0);
+    }
+  }
+#else
+  (void)src_in_memory;
+  for (std::size_t c = 0; c < cols8; ++c)
+    for (std::size_t r = 0; r < rows8; ++r) dst[at(c, dst_stride, r)] = src[at(r, src_stride, c)];
+#endif
+  // the edges: the last rows % 8 rows, and the last cols % 8 columns of the others
+  for (std::size_t c = 0; c < cols; ++c)
+    for (std::size_t r = c < cols8 ? rows8 : 0; r < rows; ++r) dst[at(c, dst_stride, r)] = src[at(r, src_stride, c)];
+}
+
 // Rows [0, rows) of length n, back to back; returns the first row the scalar reference
 // must take (SoftmaxRowsF32), or `rows`.
 std::size_t SoftmaxRowsF32Target(const float* x, float* y, std::size_t n, std::size_t rows, float sign,
@@ -420,6 +482,12 @@ HWY_AFTER_NAMESPACE();
 namespace activ::detail::simd {
 
 HWY_EXPORT(SoftmaxRowsF32Target);
+HWY_EXPORT(TransposeF32Target);
+
+void TransposeF32(const float* src, std::ptrdiff_t src_stride, float* dst, std::ptrdiff_t dst_stride,
+                  std::size_t rows, std::size_t cols, bool src_in_memory) {
+  HWY_DYNAMIC_DISPATCH(TransposeF32Target)(src, src_stride, dst, dst_stride, rows, cols, src_in_memory);
+}
 
 std::size_t SoftmaxRowsF32(const float* x, float* y, std::size_t n, std::size_t rows, float sign,
                            double inv_temperature, bool log) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 namespace activ::detail::simd {
 
@@ -15,5 +16,11 @@ namespace activ::detail::simd {
 // bit-identical results for equal data, wherever they are in memory.
 std::size_t SoftmaxRowsF32(const float* x, float* y, std::size_t n, std::size_t rows, float sign,
                            double inv_temperature, bool log);
+
+// dst[c * dst_stride + r] = src[r * src_stride + c] for r < rows, c < cols (the block
+// copy of the softmax family's other axes); src and dst do not overlap. The loop order
+// favours src (src_in_memory) or dst: the side that is not in cache.
+void TransposeF32(const float* src, std::ptrdiff_t src_stride, float* dst, std::ptrdiff_t dst_stride,
+                  std::size_t rows, std::size_t cols, bool src_in_memory);
 
 }  // namespace activ::detail::simd
