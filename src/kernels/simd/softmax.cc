@@ -47,13 +47,15 @@
 //  (d) e^d = 2^k 2^(j/N) (1 + p) = 2^k (hi + el), hi + lo = 2^(j/N) to 2^-49 (the
 //      table), el = hi p + lo (1 + p) rounded once: 2^-24 |el| <= 2^-24 |p| hi (1 + 2^-20),
 //      relative to e: 0.0224 u (N = 16) / 0.0464 u (N = 8).
-//  (e) hi and el are scaled by 2^(k+64), a normal float32 for every k >= -159 (d >=
-//      -110), so hi's scaling is exact and el's loses at most 2^-150 next to e 2^64 >=
-//      2^-96. In float64, hi + el (2^-53) and the sum (n 2^-53 for a row of n).
+//  (e) hi and el are scaled by 2^(k+64) (2^(k+64-K) for (a')), a normal float32 for
+//      every k >= -159 (d >= -110), so hi's scaling is exact and el's loses at most
+//      2^-150 next to e 2^64 >= 2^-96. In float64, hi + el (2^-53) and the sum (n 2^-53
+//      for a row of n).
 // So each e carries a relative error eps_e <= 1.03 * 2^-28 = 0.0644 u (N = 16) or
-// 1.95 * 2^-28 = 0.122 u (N = 8) (sums of the terms above, rounded up), the sum at most eps_e + n 2^-53, and y = e / sum,
-// computed as e * (1/sum) in float64 (2 * 2^-53), is within eps_y = 2 eps_e + (n + 2)
-// 2^-53 of the exact quotient before its one rounding to float32. A relative error eps
+// 1.95 * 2^-28 = 0.122 u (N = 8) (the sums of the terms above, rounded up), the sum at
+// most eps_e + n 2^-53, and y = e / sum, computed as e * (1/sum) in float64
+// (2 * 2^-53), is within eps_y = 2 eps_e + (n + 2) 2^-53 of the exact quotient before
+// its one rounding to float32. A relative error eps
 // is at most eps 2^24 ULP of a normal float32 result (ULP = 2^-23 of the power of two
 // below it), and less for a subnormal one (ULP 2^-149 >= 2^-23 y): y is within
 // 0.5 + 2 eps_e 2^24 + (n + 2) 2^-29 ULP, 0.629 + 2^-13 (N = 16) or 0.744 + 2^-13
