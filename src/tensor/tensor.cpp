@@ -259,16 +259,22 @@ SoftmaxParams softmax_params(AxisFamily f, const Slots& s) {
 // these; rows the vectorised kernel declines (NaN, +inf, all -inf) take the scalar
 // reference, so those edge cases behave exactly as in rows.hpp.
 struct RowKernels {
-  void (*softmax_f32)(const SoftmaxParams&, const float* x, float* y, std::size_t n);
+  // `rows` rows of length n, back to back
+  void (*softmax_f32)(const SoftmaxParams&, const float* x, float* y, std::size_t n, std::size_t rows);
 };
-void softmax_row_f32(const SoftmaxParams& p, const float* x, float* y, std::size_t n) {
+void softmax_rows_f32(const SoftmaxParams& p, const float* x, float* y, std::size_t n, std::size_t rows) {
   const double inv_temperature = 1.0 / static_cast<double>(p.temperature);
-  if (detail::simd::SoftmaxRowF32(x, y, n, static_cast<float>(p.sign), inv_temperature, p.log)) return;
   thread_local std::vector<detail::tensor::RowStats<double>> st;
-  detail::tensor::softmax_rows<float>(p, n, 1, Lane<const float>{x, 0, 1}, Lane<float>{y, 0, 1}, {}, st);
+  for (std::size_t r = 0; r < rows; ++r) {
+    r += detail::simd::SoftmaxRowsF32(x + r * n, y + r * n, n, rows - r, static_cast<float>(p.sign), inv_temperature,
+                                      p.log);
+    if (r == rows) return;
+    detail::tensor::softmax_rows<float>(p, n, 1, Lane<const float>{x + r * n, 0, 1}, Lane<float>{y + r * n, 0, 1}, {},
+                                        st);
+  }
 }
 const RowKernels& row_kernels() {
-  static const RowKernels k{softmax_row_f32};
+  static const RowKernels k{softmax_rows_f32};
   return k;
 }
 
@@ -288,12 +294,19 @@ void softmax_strided_f32(const SoftmaxParams& p, std::size_t n, std::size_t coun
   block.resize(block_rows * pitch);
   for (std::size_t r0 = 0; r0 < count; r0 += block_rows) {
     const std::size_t rows = std::min(block_rows, count - r0);
-    // j outer: with adjacent rows (rs = 1) each step reads one contiguous run.
-    for (std::size_t j = 0; j < n; ++j)
-      for (std::size_t r = 0; r < rows; ++r) block[r * pitch + j] = x(r0 + r, j);
-    for (std::size_t r = 0; r < rows; ++r) row_kernels().softmax_f32(p, &block[r * pitch], &block[r * pitch], n);
-    for (std::size_t j = 0; j < n; ++j)
-      for (std::size_t r = 0; r < rows; ++r) y(r0 + r, j) = block[r * pitch + j];
+    // Adjacent rows (rs = 1, as along the first axis): a transpose, 8 x 8 tiles at a
+    // time. Otherwise j outer, so that each step reads what is nearest in memory.
+    if (x.rs == 1)
+      detail::simd::TransposeF32(&x(r0, 0), x.es, block.data(), static_cast<std::ptrdiff_t>(pitch), n, rows, true);
+    else
+      for (std::size_t j = 0; j < n; ++j)
+        for (std::size_t r = 0; r < rows; ++r) block[r * pitch + j] = x(r0 + r, j);
+    for (std::size_t r = 0; r < rows; ++r) row_kernels().softmax_f32(p, &block[r * pitch], &block[r * pitch], n, 1);
+    if (y.rs == 1)
+      detail::simd::TransposeF32(block.data(), static_cast<std::ptrdiff_t>(pitch), &y(r0, 0), y.es, rows, n, false);
+    else
+      for (std::size_t j = 0; j < n; ++j)
+        for (std::size_t r = 0; r < rows; ++r) y(r0 + r, j) = block[r * pitch + j];
   }
 }
 
@@ -439,6 +452,11 @@ void run_axis(const Activation& a, Mode mode, const std::string& what, ConstTens
   using W = typename detail::tensor::Wide<T>::type;
   const SoftmaxParams sp = softmax_params(fam, s);
   const bool use_seam = std::is_same_v<T, float> && mode == Mode::forward && softmax_like(fam) && !mask0;
+  if constexpr (std::is_same_v<T, float>) {
+    // Last axis of C-ordered x and y: every row back to back, in one call.
+    if (use_seam && axis + 1 == in.rank() && in.is_contiguous() && out.is_contiguous())
+      return row_kernels().softmax_f32(sp, in.data(), out.data(), n, in.size() / n);
+  }
   for_each_batch(w, [&](const std::vector<std::ptrdiff_t>& off, std::size_t count,
                         const std::vector<std::ptrdiff_t>& rs) {
     const Lane<const T> x{in.data() + off[0], rs[0], in.strides()[axis]};
@@ -450,7 +468,7 @@ void run_axis(const Activation& a, Mode mode, const std::string& what, ConstTens
       thread_local std::vector<W> yw, sums;
       if (mode == Mode::forward) {
         if constexpr (std::is_same_v<T, float>) {
-          if (use_seam && count == 1 && x.es == 1 && y.es == 1) return row_kernels().softmax_f32(sp, x.p, y.p, n);
+          if (use_seam && count == 1 && x.es == 1 && y.es == 1) return row_kernels().softmax_f32(sp, x.p, y.p, n, 1);
           if (use_seam) return softmax_strided_f32(sp, n, count, x, y);
         }
         detail::tensor::softmax_rows<T>(sp, n, count, x, y, m, st);

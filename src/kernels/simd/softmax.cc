@@ -3,25 +3,81 @@
 // first reads memory when the row is new: the row (and the float64 scratch beside it)
 // then sits in cache for the other two.
 //   1. m = max of z = sign*x in float lanes (exact), noting NaN.
-//   2. d = (z - m)/T and e = exp(d) in float64 lanes (within 2^-41, exp-inl.h),
-//      and their sum; log_softmax keeps t = the sum over d < 0 plus the ties of the
-//      max beyond the first apart, as the scalar reference (rows.hpp) does, so that
-//      log1p(t) has no cancellation. e (softmax) or d (log_softmax) goes to the
-//      float64 scratch.
+//   2. d = (z - m)/T and e = e^d in float32 lanes (ScaledExp below), widened to float64
+//      for the sum and the scratch. log_softmax keeps t = the sum over d < 0 plus the
+//      ties of the max beyond the first apart, as the scalar reference (rows.hpp) does,
+//      so that log1p(t) has no cancellation; it stores d, computed in float64.
 //   3. y = e * (1/sum), or d - log1p(t), in float64, rounded once to float32.
-// The float64 error (below 2^-40 relative) is far below float32's half ULP (2^-24
-// relative at worst), so results stay within 0.5 + 2^-16 ULP of the exact value. Lane layout depends only on
-// n, so equal rows give equal bits wherever they lie (the strided axes rely on that).
+// Lane layout depends only on n, so equal rows give equal bits wherever they lie (the
+// strided axes rely on that).
+//
+// ---- e^d in float32 lanes, and why the result stays within 0.63 ULP (0.745 on
+// targets with fewer than 16 float lanes) ----
+// Notation: u = 2^-24 (half a float32 ULP, relative); N = 16 table entries where a
+// vector holds 16 floats (AVX-512), else N = 8; L = ln 2 / N.
+//  (a) d exactly as a float pair dh + dl: dh = fl(z - m) and dl its error by TwoSum
+//      (Knuth; exact whenever dh is finite). With T != 1, (dh + dl) * (th + tl), where
+//      th + tl = 1/T to 2^-48 relative (1/T in [2^-60, 2^60]; other temperatures take
+//      the scalar reference): the float pair product is within 2^-46 |d|, so d is known
+//      to 2^-39 absolute for |d| <= 110. Lanes with dh < -110 are clamped to -110 and
+//      their dl (NaN when z = -inf) dropped: their e^d <= e^-110 < 2^-158 gives y = 0
+//      after rounding, as it should, and adds at most n 2^-158 to a sum >= 1.
+//  (a') Rows with T = 1 and |m| <= 60 (kDirectMax) skip the subtraction: the argument is
+//      z itself (exact), clamped below at m - 110, and the result is scaled by
+//      2^(64-K), K = floor(m log2 e), instead of 2^64: e^z 2^(64-K) = F e^(z-m) with
+//      F = e^m 2^(64-K) in [2^64, 2^65), which softmax's quotient cancels and
+//      log_softmax divides out (F in float64 from libm's exp, 2^-52). Then
+//      |z| <= 170, |k'| <= 3925 (12 bits still), the split of L errs by 2^-31.2 and
+//      (b)'s rho grows to 1.56 * 2^-30 / 1.30 * 2^-29: the totals below cover it.
+//  (b) k' = round(dh / L) by the 1.5 * 2^23 shifter, |k'| <= 2541; k' = N k + j.
+//      r = (dh - k' L_hi) + (dl - k' L_lo): L_hi = 0x1.62ep-1 / N has 12 significant
+//      bits, so k' L_hi is exact, and dh - k' L_hi is exact (for k' != 0, |dh| >= L/2
+//      puts dh's ULP at or above 2^-29 (N = 16) / 2^-28 (N = 8) while the difference is
+//      below 2^-5 / 2^-4 in magnitude and a multiple of that ULP). |r| <= L/2 + 2^-16
+//      (dl and the rounding of 1/L shift it by less). The error of r: the split of L
+//      (|k'| |L - L_hi - L_lo| <= 2^-31.8, scripts/gen_softmax_exp_tables.py), the
+//      rounding of dl - k' L_lo (|.| < 2^-7: 2^-32) and of the final sum (half an ULP of
+//      |r| < 2^-5 / 2^-4: 2^-30 / 2^-29). Total rho <= 1.53 * 2^-30 (N = 16) or
+//      1.27 * 2^-29 (N = 8) (1.56 / 1.30 for (a')), relative error of e^r.
+//  (c) e^r = 1 + p, p = r + r^2 q(r), q the Taylor polynomial of degree 2 (N = 16) or 3
+//      (N = 8): truncation 2^-34.5 / 2^-36.5 relative (the script, coefficients rounded
+//      to float32). p's one rounding is half an ULP of |p| < 2^-5 / 2^-4 (2^-30 / 2^-29),
+//      r^2 and q's roundings add under 2^-34; relative to 1 + p >= 0.957 that is
+//      1.04 * 2^-30 / 1.05 * 2^-29.
+//  (d) e^d = 2^k 2^(j/N) (1 + p) = 2^k (hi + el), hi + lo = 2^(j/N) to 2^-49 (the
+//      table), el = hi p + lo (1 + p) rounded once: 2^-24 |el| <= 2^-24 |p| hi (1 + 2^-20),
+//      relative to e: 0.0224 u (N = 16) / 0.0464 u (N = 8).
+//  (e) hi and el are scaled by 2^(k+64) (2^(k+64-K) for (a')), a normal float32 for
+//      every k >= -159 (d >= -110), so hi's scaling is exact and el's loses at most
+//      2^-150 next to e 2^64 >= 2^-96. In float64, hi + el (2^-53) and the sum (n 2^-53
+//      for a row of n).
+// So each e carries a relative error eps_e <= 1.03 * 2^-28 = 0.0644 u (N = 16) or
+// 1.95 * 2^-28 = 0.122 u (N = 8) (the sums of the terms above, rounded up), the sum at
+// most eps_e + n 2^-53, and y = e / sum, computed as e * (1/sum) in float64
+// (2 * 2^-53), is within eps_y = 2 eps_e + (n + 2) 2^-53 of the exact quotient before
+// its one rounding to float32. A relative error eps
+// is at most eps 2^24 ULP of a normal float32 result (ULP = 2^-23 of the power of two
+// below it), and less for a subnormal one (ULP 2^-149 >= 2^-23 y): y is within
+// 0.5 + 2 eps_e 2^24 + (n + 2) 2^-29 ULP, 0.629 + 2^-13 (N = 16) or 0.744 + 2^-13
+// (N = 8) for rows up to 2^16.
+// log_softmax: y = d - log1p(t), d in float64 (2^-52), t's relative error eps_t <=
+// eps_e + n 2^-53. log1p's error then is at most eps_t t / (1 + t) <= eps_t log1p(t)
+// (log(1 + t) >= t / (1 + t)), relative eps_t, and d <= 0 <= log1p(t) do not cancel:
+// y is within 0.5 + 0.0645 (N = 16) / 0.122 (N = 8) + 2^-13 ULP. When t < 2^-60 (one
+// entry dominates by more than 41 nats), the clamped lanes' n 2^-158 could matter next
+// to t, so t is summed again from the stored d with the float64 exp of math64-inl.h
+// (2^-41), as before this kernel took float32 lanes.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "kernels/simd/softmax.cc"
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
 
-#include <hwy/contrib/math/math-inl.h>
 #include <hwy/highway.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
 #include "kernels/simd/math64-inl.h"
@@ -34,10 +90,170 @@ namespace hn = hwy::HWY_NAMESPACE;
 
 namespace softmax_row {
 
-using DFull = hn::ScalableTag<float>;
+using DF = hn::ScalableTag<float>;  // the float lanes of pass 1 and of the exp
+using VF = hn::Vec<DF>;
+using DI = hn::RebindToSigned<DF>;
 using D = hn::ScalableTag<double>;
 using V = hn::Vec<D>;
-using DF = hn::Rebind<float, D>;  // as many float lanes as D has double lanes
+using DH = hn::Rebind<float, D>;  // as many float lanes as D has double lanes
+
+constexpr std::size_t kFloatLanes = hn::MaxLanes(DF());
+// 2^(j/N) for j < N, N = 16 where one vector holds the whole table, else 8 (a smaller
+// table takes a longer polynomial; see the error analysis at the top).
+constexpr int kTableBits = kFloatLanes >= 16 ? 4 : 3;
+constexpr int kTableSize = 1 << kTableBits;
+// Below this d, e^d counts as e^-110 (see (a) at the top).
+constexpr float kMinD = -110.0f;
+// Rows whose max m has |m| <= this (and T = 1) take e^z itself, scaled by 2^(64-K),
+// instead of e^(z - m): no TwoSum ((a') at the top).
+constexpr float kDirectMax = 60.0f;
+
+// 2^(j/16) = kExp2Hi[j] + kExp2Lo[j] to 2^-49 (scripts/gen_softmax_exp_tables.py).
+constexpr float kExp2Hi[16] = {0x1p+0f,       0x1.0b5586p+0f, 0x1.172b84p+0f, 0x1.2387a6p+0f,
+                               0x1.306fep+0f, 0x1.3dea64p+0f, 0x1.4bfdaep+0f, 0x1.5ab07ep+0f,
+                               0x1.6a09e6p+0f, 0x1.7a1148p+0f, 0x1.8ace54p+0f, 0x1.9c4918p+0f,
+                               0x1.ae89fap+0f, 0x1.c199bep+0f, 0x1.d5818ep+0f, 0x1.ea4afap+0f};
+constexpr float kExp2Lo[16] = {0x0p+0f,         0x1.9f3122p-25f,  -0x1.c15742p-27f, 0x1.ceac48p-25f,
+                               0x1.4636e2p-25f, 0x1.824684p-25f,  -0x1.593abcp-25f, -0x1.5bd5ecp-27f,
+                               0x1.9fcef4p-26f, -0x1.829fdp-25f,  0x1.15506ep-27f,  0x1.51f848p-27f,
+                               -0x1.a94b14p-26f, -0x1.3d56b2p-27f, -0x1.822dbcp-27f, 0x1.52486cp-27f};
+
+// The table this target uses, padded to a whole vector (the lanes past N are never
+// indexed).
+struct Exp2Table {
+  HWY_ALIGN float hi[kFloatLanes > 16 ? kFloatLanes : 16];
+  HWY_ALIGN float lo[kFloatLanes > 16 ? kFloatLanes : 16];
+};
+constexpr Exp2Table MakeTable() {
+  Exp2Table t{};
+  for (int j = 0; j < kTableSize; ++j) {
+    t.hi[j] = kExp2Hi[j * (16 / kTableSize)];
+    t.lo[j] = kExp2Lo[j * (16 / kTableSize)];
+  }
+  return t;
+}
+constexpr Exp2Table kTable = MakeTable();
+
+HWY_INLINE VF Lit(float c) { return hn::Set(DF(), c); }
+
+// The argument of the exp ((a) at the top): z itself, or d = z - m, or d = (z - m)/T.
+enum class Arg { direct, shifted, shifted_scaled };
+
+// Row constants: -m, 1/T as a float pair th + tl, the lower clamp of z for Arg::direct,
+// and the bias that puts 2^(k+64-K) in a float's exponent field.
+struct RowConst {
+  VF sign, neg_m, th, tl, lo;
+  hn::Vec<DI> bias;
+};
+
+// The exp's argument as dh + dl, dh >= kMinD (shifted) or m + kMinD (direct).
+template <Arg kArg>
+HWY_INLINE void ReduceD(VF x, const RowConst& c, VF& dh, VF& dl) {
+  const VF z = hn::Mul(x, c.sign);
+  if constexpr (kArg == Arg::direct) {
+    dh = hn::Max(z, c.lo);  // -inf becomes lo too
+    dl = hn::Zero(DF());
+    return;
+  }
+  VF s = hn::Add(z, c.neg_m);
+  // TwoSum: s + err = z + (-m) exactly.
+  const VF zz = hn::Sub(s, c.neg_m);
+  const VF mm = hn::Sub(s, zz);
+  VF err = hn::Add(hn::Sub(z, zz), hn::Sub(c.neg_m, mm));
+  if constexpr (kArg == Arg::shifted_scaled) {
+    const VF ph = hn::Mul(s, c.th);
+    err = hn::MulAdd(s, c.tl, hn::MulAdd(err, c.th, hn::MulSub(s, c.th, ph)));
+    s = ph;
+  }
+  const auto in_range = hn::Ge(s, Lit(kMinD));
+  dl = hn::IfThenElseZero(in_range, err);
+  dh = hn::IfThenElse(in_range, s, Lit(kMinD));
+}
+
+// e^(dh + dl) * 2^(64-K) = hi + lo ((b) to (e) at the top), for kMinD <= dh <= 0 (K =
+// 0), or m + kMinD <= dh <= m with |m| <= kDirectMax (K = floor(m log2 e)); c.bias holds
+// (191 - K) N - bits(1.5 * 2^23).
+struct ScaledExpF {
+  VF hi, lo;
+};
+HWY_INLINE ScaledExpF ScaledExp(VF dh, VF dl, const RowConst& c) {
+  const DF df;
+  const DI di;
+  constexpr float kN = static_cast<float>(kTableSize);
+  const VF shifter = Lit(0x1.8p23f);
+  const VF t = hn::MulAdd(dh, Lit(kN * 1.44269504088896341f), shifter);  // 1.5 * 2^23 + k'
+  const VF kf = hn::Sub(t, shifter);
+  const VF r1 = hn::NegMulAdd(kf, Lit(0x1.62ep-1f / kN), dh);  // exact
+  const VF r = hn::Add(r1, hn::NegMulAdd(kf, Lit(0x1.0bfbe8p-15f / kN), dl));
+  // q(r) = 1/2 + r/6 + r^2/24 (+ r^3/120 for N = 8)
+  VF q;
+  if constexpr (kTableBits == 3)
+    q = hn::MulAdd(hn::MulAdd(Lit(0x1.111112p-7f), r, Lit(0x1.555556p-5f)), r, Lit(0x1.555556p-3f));
+  else
+    q = hn::MulAdd(Lit(0x1.555556p-5f), r, Lit(0x1.555556p-3f));
+  q = hn::MulAdd(q, r, Lit(0.5f));
+  const VF p = hn::MulAdd(hn::Mul(r, r), q, r);
+
+  const auto bits = hn::BitCast(di, t);  // 0x4B400000 + k'
+  const auto j = hn::And(bits, hn::Set(di, kTableSize - 1));
+  VF hi, lo;
+  if constexpr (kFloatLanes >= kTableSize) {
+    const auto idx = hn::IndicesFromVec(df, j);
+    hi = hn::TableLookupLanes(hn::Load(df, kTable.hi), idx);
+    lo = hn::TableLookupLanes(hn::Load(df, kTable.lo), idx);
+  } else {
+    hi = hn::GatherIndex(df, kTable.hi, j);
+    lo = hn::GatherIndex(df, kTable.lo, j);
+  }
+  const VF el = hn::MulAdd(p, hi, hn::MulAdd(p, lo, lo));
+  // 2^(k+64-K): (k' + (191 - K) N) >> log2 N = k - K + 191, its biased exponent.
+  const auto biased = hn::ShiftRight<kTableBits>(hn::Add(bits, c.bias));
+  const VF scale = hn::BitCast(df, hn::ShiftLeft<23>(biased));
+  return {hn::Mul(hi, scale), hn::Mul(el, scale)};
+}
+
+constexpr double kExpScale = 0x1p64;  // ScaledExp's factor, which the quotient e/sum cancels
+
+// Widens the float lanes of v to float64: Lanes(DF)/Lanes(D) vectors of D (one on
+// HWY_SCALAR, where both hold one lane).
+#if HWY_TARGET == HWY_SCALAR
+constexpr std::size_t kHalves = 1;
+HWY_INLINE V Widen(VF v, std::size_t) { return hn::PromoteTo(D(), v); }
+#else
+constexpr std::size_t kHalves = 2;
+HWY_INLINE V Widen(VF v, std::size_t half) {
+  const hn::Half<DF> dh;
+  return hn::PromoteTo(D(), half == 0 ? hn::LowerHalf(dh, v) : hn::UpperHalf(dh, v));
+}
+#endif
+
+// The first `count` (< Lanes(d)) elements at p, `fill` in the other lanes. AVX2 and
+// AVX-512 mask the load itself (nothing past p + count is read, and no scalar stores
+// stall the vector load); the other targets go through a buffer.
+template <class Dx>
+HWY_INLINE hn::Vec<Dx> LoadTail(Dx d, const hn::TFromD<Dx>* p, std::size_t count, hn::Vec<Dx> fill) {
+#if HWY_TARGET <= HWY_AVX2
+  const auto m = hn::FirstN(d, count);
+  return hn::IfThenElse(m, hn::MaskedLoad(m, d, p), fill);
+#else
+  HWY_ALIGN hn::TFromD<Dx> buf[hn::MaxLanes(d)];
+  hn::Store(fill, d, buf);
+  std::memcpy(buf, p, count * sizeof(*p));
+  return hn::Load(d, buf);
+#endif
+}
+
+// Stores the first `count` (< Lanes(d)) lanes of v at p, nothing past p + count.
+template <class Dx>
+HWY_INLINE void StoreTail(Dx d, hn::Vec<Dx> v, hn::TFromD<Dx>* p, std::size_t count) {
+#if HWY_TARGET <= HWY_AVX2
+  hn::BlendedStore(v, hn::FirstN(d, count), d, p);
+#else
+  HWY_ALIGN hn::TFromD<Dx> buf[hn::MaxLanes(d)];
+  hn::Store(v, d, buf);
+  std::memcpy(p, buf, count * sizeof(*p));
+#endif
+}
 
 struct RowMax {
   float max;
@@ -46,7 +262,7 @@ struct RowMax {
 
 // Pass 1: max of sign*x (exact in float lanes).
 HWY_INLINE RowMax MaxOfRow(const float* x, std::size_t n, float sign) {
-  const DFull d;
+  const DF d;
   const std::size_t step = hn::Lanes(d);
   const auto s = hn::Set(d, sign);
   auto m0 = hn::Set(d, -HUGE_VALF), m1 = m0;
@@ -64,82 +280,200 @@ HWY_INLINE RowMax MaxOfRow(const float* x, std::size_t n, float sign) {
     nan = hn::Or(nan, hn::IsNaN(a));
     m0 = hn::Max(m0, hn::Mul(a, s));
   }
-  RowMax r{hn::GetLane(hn::MaxOfLanes(d, hn::Max(m0, m1))), !hn::AllFalse(d, nan)};
-  for (; i < n; ++i) {
-    r.nan |= std::isnan(x[i]);
-    r.max = std::max(r.max, sign * x[i]);
+  if (i < n) {
+    const auto a = LoadTail(d, x + i, n - i, hn::Set(d, -sign * HUGE_VALF));
+    nan = hn::Or(nan, hn::IsNaN(a));
+    m1 = hn::Max(m1, hn::Mul(a, s));
   }
-  return r;
+  return {hn::GetLane(hn::MaxOfLanes(d, hn::Max(m0, m1))), !hn::AllFalse(d, nan)};
 }
 
-// Pass 2 on one vector of float lanes. softmax: stores e and adds it to `sum`.
-// log_softmax: stores d, adds e to `sum` where d < 0 and counts the maxima (d = 0) in
-// `maxima`, so that t = sum + maxima - 1 keeps its digits when it is tiny.
-template <bool kLog>
-HWY_INLINE void ExpLanes(hn::Vec<DF> xf, double* out, V m, V inv_t, V sign, V& sum, V& maxima) {
+// Row constants for pass 2's float64 lanes (log_softmax's d).
+struct RowConst64 {
+  V m, inv_t, sign;
+};
+
+// Pass 2 on one vector of float lanes at x[i] (xv), writing scratch[i...].
+// softmax: stores e 2^64 and adds it to `sum`. log_softmax: stores d (float64), adds
+// e 2^64 to `sum` where d < 0 and counts the maxima (d = 0) in `maxima`, so that
+// t = sum + maxima - 1 keeps its digits when it is tiny.
+template <bool kLog, Arg kArg>
+HWY_INLINE void ExpLanes(VF xv, double* out, const RowConst& c, const RowConst64& c64, V* sum, V& maxima) {
   const D d;
-  const V z = hn::Mul(hn::PromoteTo(d, xf), sign);
-  const V dz = hn::Mul(hn::Sub(z, m), inv_t);  // <= 0; -inf for z = -inf
-  const V e = math64::Exp(dz);
-  if constexpr (kLog) {
-    const auto below = hn::Lt(dz, hn::Zero(d));
-    sum = hn::Add(sum, hn::IfThenElseZero(below, e));
-    maxima = hn::Add(maxima, hn::IfThenZeroElse(below, hn::Set(d, 1.0)));
-    hn::StoreU(dz, d, out);
-  } else {
-    sum = hn::Add(sum, e);  // e = 1 exactly at the maxima
-    hn::StoreU(e, d, out);
+  VF dh, dl;
+  ReduceD<kArg>(xv, c, dh, dl);
+  const ScaledExpF e = ScaledExp(dh, dl, c);
+  for (std::size_t h = 0; h < kHalves; ++h) {
+    V ed = hn::Add(Widen(e.hi, h), Widen(e.lo, h));
+    double* o = out + h * hn::Lanes(d);
+    if constexpr (kLog) {
+      const V dz = hn::Mul(hn::Sub(hn::Mul(Widen(xv, h), c64.sign), c64.m), c64.inv_t);  // <= 0; -inf for z = -inf
+      const auto below = hn::Lt(dz, hn::Zero(d));
+      ed = hn::IfThenElseZero(below, ed);
+      maxima = hn::Add(maxima, hn::IfThenZeroElse(below, hn::Set(d, 1.0)));
+      hn::StoreU(dz, d, o);
+    } else {
+      hn::StoreU(ed, d, o);
+    }
+    sum[h] = hn::Add(sum[h], ed);
   }
 }
 
-template <bool kLog>
-bool Row(const float* x, float* y, std::size_t n, float sign, double inv_temperature, double* scratch) {
-  const RowMax rm = MaxOfRow(x, n, sign);
-  if (rm.nan || rm.max == HUGE_VALF || rm.max == -HUGE_VALF || !std::isfinite(inv_temperature)) return false;
-
+// t for log_softmax from the stored d in float64 lanes (the fallback for a tiny t).
+HWY_INLINE double TailSum64(const double* dz, std::size_t n) {
   const D d;
-  const DF df;
-  const std::size_t step = hn::Lanes(d);
-  const V m = hn::Set(d, static_cast<double>(rm.max)), inv_t = hn::Set(d, inv_temperature),
-          s = hn::Set(d, static_cast<double>(sign));
-  V sum0 = hn::Zero(d), sum1 = sum0, maxima = sum0;
+  V t = hn::Zero(d);
   std::size_t i = 0;
-  for (; i + 2 * step <= n; i += 2 * step) {  // two sum chains
-    ExpLanes<kLog>(hn::LoadU(df, x + i), scratch + i, m, inv_t, s, sum0, maxima);
-    ExpLanes<kLog>(hn::LoadU(df, x + i + step), scratch + i + step, m, inv_t, s, sum1, maxima);
+  for (; i + hn::Lanes(d) <= n; i += hn::Lanes(d)) {
+    const V v = hn::LoadU(d, dz + i);
+    t = hn::Add(t, hn::IfThenElseZero(hn::Lt(v, hn::Zero(d)), math64::Exp(v)));
   }
-  for (; i < n; i += step) {
-    // The tail is padded with z = -inf: e = e^-708 at most, invisible next to sum >= 1
-    // and to any float32 t, and never counted as a maximum.
-    HWY_ALIGN float bx[hn::MaxLanes(df)];
-    const std::size_t count = std::min(step, n - i);
-    for (std::size_t k = 0; k < step; ++k) bx[k] = k < count ? x[i + k] : -sign * HUGE_VALF;
-    ExpLanes<kLog>(hn::Load(df, bx), scratch + i, m, inv_t, s, sum0, maxima);
+  double s = hn::GetLane(hn::SumOfLanes(d, t));
+  for (; i < n; ++i)
+    if (dz[i] < 0) s += std::exp(dz[i]);
+  return s;
+}
+
+template <bool kLog, Arg kArg>
+void Row(const float* x, float* y, std::size_t n, float sign, float max, double inv_temperature, double* scratch) {
+  const DF df;
+  const D d;
+  const DH dh;
+  const std::size_t fstep = hn::Lanes(df), step = hn::Lanes(d);
+  const float th = static_cast<float>(inv_temperature);
+  // K, and for log_softmax the factor F = e^m 2^(64-K) of the direct argument's e (2^64
+  // for the shifted ones); softmax's quotient cancels F.
+  const int big_k = kArg == Arg::direct ? static_cast<int>(std::floor(static_cast<double>(max) * 1.4426950408889634)) : 0;
+  const double scale = kLog && kArg == Arg::direct ? std::ldexp(std::exp(static_cast<double>(max)), 64 - big_k) : kExpScale;
+  const RowConst c{hn::Set(df, sign),
+                   hn::Set(df, -max),
+                   hn::Set(df, th),
+                   hn::Set(df, static_cast<float>(inv_temperature - static_cast<double>(th))),
+                   hn::Set(df, max + kMinD),
+                   hn::Set(DI(), (191 - big_k) * kTableSize - 0x4B400000)};
+  const RowConst64 c64{hn::Set(d, static_cast<double>(max)), hn::Set(d, inv_temperature),
+                       hn::Set(d, static_cast<double>(sign))};
+  V sum[kHalves], maxima = hn::Zero(d);
+  for (V& s : sum) s = hn::Zero(d);
+  std::size_t i = 0;
+  for (; i + fstep <= n; i += fstep) ExpLanes<kLog, kArg>(hn::LoadU(df, x + i), scratch + i, c, c64, sum, maxima);
+  if (i < n) {
+    // The tail is padded with z = -inf: e = e^-110 at most, invisible next to sum >= 1
+    // and to t >= 2^-60, never counted as a maximum.
+    ExpLanes<kLog, kArg>(LoadTail(df, x + i, n - i, hn::Set(df, -sign * HUGE_VALF)), scratch + i, c, c64, sum, maxima);
   }
-  const double sum = hn::GetLane(hn::SumOfLanes(d, hn::Add(sum0, sum1)));
+  V total = sum[0];
+  for (std::size_t h = 1; h < kHalves; ++h) total = hn::Add(total, sum[h]);
+  const double s = hn::GetLane(hn::SumOfLanes(d, total));
 
   // Pass 3: y = e * (1/sum) or d - log1p(t), rounded once. t: the entries below the
   // max, and the maxima beyond the first (each e^0 = 1).
-  const V k = hn::Set(d, kLog ? std::log1p(sum + (hn::GetLane(hn::SumOfLanes(d, maxima)) - 1.0)) : 1.0 / sum);
+  double k = 1.0 / s;
+  if constexpr (kLog) {
+    double below = s / scale;
+    if (below < 0x1p-60) below = TailSum64(scratch, n);
+    k = std::log1p(below + (hn::GetLane(hn::SumOfLanes(d, maxima)) - 1.0));
+  }
+  const V kv = hn::Set(d, k);
   auto finish = [&](std::size_t at) {
     const V v = hn::LoadU(d, scratch + at);
-    return hn::DemoteTo(df, kLog ? hn::Sub(v, k) : hn::Mul(v, k));
+    return hn::DemoteTo(dh, kLog ? hn::Sub(v, kv) : hn::Mul(v, kv));
   };
-  for (i = 0; i + step <= n; i += step) hn::StoreU(finish(i), df, y + i);
-  if (i < n) {
-    HWY_ALIGN float by[hn::MaxLanes(df)];
-    hn::Store(finish(i), df, by);
-    std::memcpy(y + i, by, (n - i) * sizeof(float));
-  }
-  return true;
+  for (i = 0; i + step <= n; i += step) hn::StoreU(finish(i), dh, y + i);
+  if (i < n) StoreTail(dh, finish(i), y + i, n - i);
 }
 
 }  // namespace softmax_row
 
-bool SoftmaxRowF32Target(const float* x, float* y, std::size_t n, float sign, double inv_temperature, bool log,
-                         double* scratch) {
-  return log ? softmax_row::Row<true>(x, y, n, sign, inv_temperature, scratch)
-             : softmax_row::Row<false>(x, y, n, sign, inv_temperature, scratch);
+// dst[c * dst_stride + r] = src[r * src_stride + c] for r < rows, c < cols: the block
+// copy of the other axes (tensor.cpp), 8 x 8 tiles at a time in 256-bit vectors where
+// the target has them. The tiles go along the rows of whichever side is in main memory
+// (`src_in_memory`), so that each of its rows is read or written in one run.
+void TransposeF32Target(const float* src, std::ptrdiff_t src_stride, float* dst, std::ptrdiff_t dst_stride,
+                        std::size_t rows, std::size_t cols, bool src_in_memory) {
+  auto at = [](std::size_t i, std::ptrdiff_t stride, std::size_t j) {
+    return static_cast<std::ptrdiff_t>(i) * stride + static_cast<std::ptrdiff_t>(j);
+  };
+  const std::size_t rows8 = rows & ~std::size_t{7}, cols8 = cols & ~std::size_t{7};
+#if HWY_TARGET <= HWY_AVX2
+  const hn::Full256<float> d;
+  using V8 = hn::Vec<decltype(d)>;
+  const hn::Repartition<double, decltype(d)> dd;
+  auto tile = [&](std::size_t r0, std::size_t c0) {
+    V8 v[8], t[8], u[8];
+    for (int k = 0; k < 8; ++k) v[k] = hn::LoadU(d, src + at(r0 + k, src_stride, c0));
+    for (int k = 0; k < 8; k += 2) {
+      t[k] = hn::InterleaveLower(d, v[k], v[k + 1]);      // a0 b0 a1 b1 | a4 b4 a5 b5
+      t[k + 1] = hn::InterleaveUpper(d, v[k], v[k + 1]);  // a2 b2 a3 b3 | a6 b6 a7 b7
+    }
+    auto pairs = [&](V8 a, V8 b, bool upper) {  // 64-bit lanes 0 (1) of a and of b per 128-bit block
+      const auto a64 = hn::BitCast(dd, a), b64 = hn::BitCast(dd, b);
+      return hn::BitCast(d, upper ? hn::InterleaveUpper(dd, a64, b64) : hn::InterleaveLower(dd, a64, b64));
+    };
+    for (int k = 0; k < 8; k += 4) {
+      u[k] = pairs(t[k], t[k + 2], false);         // a0 b0 c0 d0 | a4 b4 c4 d4
+      u[k + 1] = pairs(t[k], t[k + 2], true);      // a1 b1 c1 d1 | a5 b5 c5 d5
+      u[k + 2] = pairs(t[k + 1], t[k + 3], false); // a2 ... | a6 ...
+      u[k + 3] = pairs(t[k + 1], t[k + 3], true);  // a3 ... | a7 ...
+    }
+    for (int k = 0; k < 4; ++k) {
+      hn::StoreU(hn::ConcatLowerLower(d, u[k + 4], u[k]), d, dst + at(c0 + k, dst_stride, r0));
+      hn::StoreU(hn::ConcatUpperUpper(d, u[k + 4], u[k]), d, dst + at(c0 + k + 4, dst_stride, r0));
+    }
+  };
+  // The rows of memory-side 8 steps ahead are fetched early: they lie a whole tensor
+  // row apart, too far for the hardware prefetcher to follow.
+  constexpr std::size_t kLine = 16;  // floats per cache line
+  if (src_in_memory) {
+    for (std::size_t r0 = 0; r0 < rows8; r0 += 8) {
+      for (std::size_t r = r0 + 8; r < std::min(r0 + 16, rows); ++r)
+        for (std::size_t c = 0; c < cols; c += kLine) __builtin_prefetch(src + at(r, src_stride, c));
+      for (std::size_t c0 = 0; c0 < cols8; c0 += 8) tile(r0, c0);
+    }
+  } else {
+    for (std::size_t c0 = 0; c0 < cols8; c0 += 8) {
+      for (std::size_t c = c0 + 8; c < std::min(c0 + 16, cols); ++c)
+        for (std::size_t r = 0; r < rows; r += kLine) __builtin_prefetch(dst + at(c, dst_stride, r), 1);
+      for (std::size_t r0 = 0; r0 < rows8; r0 += 8) tile(r0, c0);
+    }
+  }
+#else
+  (void)src_in_memory;
+  for (std::size_t c = 0; c < cols8; ++c)
+    for (std::size_t r = 0; r < rows8; ++r) dst[at(c, dst_stride, r)] = src[at(r, src_stride, c)];
+#endif
+  // the edges: the last rows % 8 rows, and the last cols % 8 columns of the others
+  for (std::size_t c = 0; c < cols; ++c)
+    for (std::size_t r = c < cols8 ? rows8 : 0; r < rows; ++r) dst[at(c, dst_stride, r)] = src[at(r, src_stride, c)];
+}
+
+// Rows [0, rows) of length n, back to back; returns the first row the scalar reference
+// must take (SoftmaxRowsF32), or `rows`.
+std::size_t SoftmaxRowsF32Target(const float* x, float* y, std::size_t n, std::size_t rows, float sign,
+                                 double inv_temperature, bool log, double* scratch) {
+  using namespace softmax_row;
+  // 1/T outside [2^-60, 2^60] would push th or tl out of float32's normal range.
+  if (!(inv_temperature >= 0x1p-60 && inv_temperature <= 0x1p60)) return 0;
+  for (std::size_t r = 0; r < rows; ++r, x += n, y += n) {
+    const RowMax rm = MaxOfRow(x, n, sign);
+    if (rm.nan || rm.max == HUGE_VALF || rm.max == -HUGE_VALF) return r;
+    const Arg arg = inv_temperature != 1.0               ? Arg::shifted_scaled
+                    : std::abs(rm.max) <= kDirectMax ? Arg::direct
+                                                     : Arg::shifted;
+    auto run = [&](auto log_tag, auto arg_tag) {
+      Row<decltype(log_tag)::value, decltype(arg_tag)::value>(x, y, n, sign, rm.max, inv_temperature, scratch);
+    };
+    auto with_arg = [&](auto log_tag) {
+      switch (arg) {
+        case Arg::direct: return run(log_tag, std::integral_constant<Arg, Arg::direct>());
+        case Arg::shifted: return run(log_tag, std::integral_constant<Arg, Arg::shifted>());
+        case Arg::shifted_scaled: return run(log_tag, std::integral_constant<Arg, Arg::shifted_scaled>());
+      }
+    };
+    if (log) with_arg(std::true_type());
+    else with_arg(std::false_type());
+  }
+  return rows;
 }
 
 }  // namespace HWY_NAMESPACE
@@ -149,14 +483,21 @@ HWY_AFTER_NAMESPACE();
 #if HWY_ONCE
 namespace activ::detail::simd {
 
-HWY_EXPORT(SoftmaxRowF32Target);
+HWY_EXPORT(SoftmaxRowsF32Target);
+HWY_EXPORT(TransposeF32Target);
 
-bool SoftmaxRowF32(const float* x, float* y, std::size_t n, float sign, double inv_temperature, bool log) {
+void TransposeF32(const float* src, std::ptrdiff_t src_stride, float* dst, std::ptrdiff_t dst_stride,
+                  std::size_t rows, std::size_t cols, bool src_in_memory) {
+  HWY_DYNAMIC_DISPATCH(TransposeF32Target)(src, src_stride, dst, dst_stride, rows, cols, src_in_memory);
+}
+
+std::size_t SoftmaxRowsF32(const float* x, float* y, std::size_t n, std::size_t rows, float sign,
+                           double inv_temperature, bool log) {
   // e or d of the row in float64, rounded up to whole vectors (at most 64 doubles on
   // any target). One per thread; for rows that fit the cache it stays there.
   thread_local std::vector<double> scratch;
   if (scratch.size() < n + 64) scratch.resize(n + 64);
-  return HWY_DYNAMIC_DISPATCH(SoftmaxRowF32Target)(x, y, n, sign, inv_temperature, log, scratch.data());
+  return HWY_DYNAMIC_DISPATCH(SoftmaxRowsF32Target)(x, y, n, rows, sign, inv_temperature, log, scratch.data());
 }
 
 }  // namespace activ::detail::simd

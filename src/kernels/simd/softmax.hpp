@@ -3,14 +3,24 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 namespace activ::detail::simd {
 
-// One row of z = sign*x (sign +1 softmax, -1 softmin): y = exp((z - max z)/T) / sum, or
-// with `log` its logarithm (z - max)/T - log(sum). x may equal y (in place).
-// Returns false, without writing y, for the rows the scalar reference must take: a NaN,
-// a z of +inf, only -inf, or a 1/T that is not finite. Rows whose length n is equal
-// give bit-identical results for equal data, wherever they are in memory.
-bool SoftmaxRowF32(const float* x, float* y, std::size_t n, float sign, double inv_temperature, bool log);
+// Rows [0, rows) of length n, back to back (row r at x + r*n, y + r*n), each one row of
+// z = sign*x (sign +1 softmax, -1 softmin): y = exp((z - max z)/T) / sum, or with `log`
+// its logarithm (z - max)/T - log(sum). x may equal y (in place).
+// Stops at the first row the scalar reference must take, without writing it, and
+// returns its index (`rows` when all are done): a NaN, a z of +inf, only -inf, or a 1/T
+// outside [2^-60, 2^60] (then at row 0). Rows whose length n is equal give
+// bit-identical results for equal data, wherever they are in memory.
+std::size_t SoftmaxRowsF32(const float* x, float* y, std::size_t n, std::size_t rows, float sign,
+                           double inv_temperature, bool log);
+
+// dst[c * dst_stride + r] = src[r * src_stride + c] for r < rows, c < cols (the block
+// copy of the softmax family's other axes); src and dst do not overlap. The loop order
+// favours src (src_in_memory) or dst: the side that is not in cache.
+void TransposeF32(const float* src, std::ptrdiff_t src_stride, float* dst, std::ptrdiff_t dst_stride,
+                  std::size_t rows, std::size_t cols, bool src_in_memory);
 
 }  // namespace activ::detail::simd
