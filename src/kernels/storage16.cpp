@@ -9,6 +9,11 @@
 // through round-to-odd at float32 (24 >= 11 + 2 bits, so round-to-odd then to nearest
 // is rounding once). The result is the correctly rounded 16-bit value unless the exact
 // value lies within 2^-53 relative of a midpoint without being on it.
+//
+// The conversions exist once, as block loops written branch-free (every case computed,
+// one selected) so that the compiler vectorises them, compiled for AVX-512, AVX2 and
+// baseline x86-64 and picked at load; float16 uses F16C where the CPU has it. The scalar
+// conversions of the public API are these loops on one element.
 #include "kernels/storage16.hpp"
 
 #include <algorithm>
@@ -22,137 +27,70 @@
 #include "activ/float16.hpp"
 #include "kernels/parallel.hpp"
 
-namespace activ {
-
-float to_float(float16 h) noexcept {
-  const std::uint32_t sign = std::uint32_t{h.bits & 0x8000u} << 16;
-  const std::uint32_t exponent = (h.bits >> 10) & 0x1fu, fraction = h.bits & 0x3ffu;
-  if (exponent == 0) {  // zero or subnormal: fraction * 2^-24, exact in float
-    const float f = static_cast<float>(fraction) * 0x1p-24f;
-    return sign != 0 ? -f : f;
-  }
-  if (exponent == 31) return std::bit_cast<float>(sign | 0x7f800000u | (fraction << 13));
-  return std::bit_cast<float>(sign | ((exponent + 112) << 23) | (fraction << 13));
-}
-
-float16 to_float16(float f) noexcept {
-  const std::uint32_t x = std::bit_cast<std::uint32_t>(f);
-  const auto sign = static_cast<std::uint16_t>((x >> 16) & 0x8000u);
-  const std::uint32_t ax = x & 0x7fffffffu;
-  if (ax > 0x7f800000u) return {static_cast<std::uint16_t>(sign | 0x7e00u | ((ax >> 13) & 0x3ffu))};  // quiet NaN
-  if (ax >= 0x477ff000u) return {static_cast<std::uint16_t>(sign | 0x7c00u)};  // >= 65520 rounds to infinity
-  if (ax < 0x38800000u) {
-    // Below 2^-14 (subnormal half): adding 0.5, whose ULP is 2^-24, rounds |f| to a
-    // multiple of 2^-24 (to nearest, ties to even); the count is the half's bits.
-    const float a = std::bit_cast<float>(ax) + 0.5f;
-    return {static_cast<std::uint16_t>(sign | (std::bit_cast<std::uint32_t>(a) - 0x3f000000u))};
-  }
-  std::uint32_t r = ax - 0x38000000u;  // exponent rebiased from 127 to 15
-  r += 0xfffu + ((r >> 13) & 1u);      // to nearest, ties to even, at 10 fraction bits
-  return {static_cast<std::uint16_t>(sign | (r >> 13))};
-}
-
-bfloat16 to_bfloat16(float f) noexcept {
-  std::uint32_t x = std::bit_cast<std::uint32_t>(f);
-  if ((x & 0x7fffffffu) > 0x7f800000u) return {static_cast<std::uint16_t>((x >> 16) | 0x40u)};  // quiet NaN
-  x += 0x7fffu + ((x >> 16) & 1u);
-  return {static_cast<std::uint16_t>(x >> 16)};
-}
-
+namespace activ::detail {
 namespace {
 
-// d rounded to float toward zero, with the lowest bit set when inexact (round to odd).
-float to_float_odd(double d) noexcept {
-  float f = static_cast<float>(d);
-  if (std::isnan(d) || static_cast<double>(f) == d) return f;
-  if (std::fabs(static_cast<double>(f)) > std::fabs(d)) f = std::nextafter(f, 0.0f);
-  return std::bit_cast<float>(std::bit_cast<std::uint32_t>(f) | 1u);
-}
-
-}  // namespace
-
-float16 to_float16(double d) noexcept { return to_float16(to_float_odd(d)); }
-bfloat16 to_bfloat16(double d) noexcept { return to_bfloat16(to_float_odd(d)); }
-
-namespace detail {
-namespace {
-
-// Whether float r lies exactly halfway between two values of the storage type H.
-template <class H>
-bool is_midpoint(float r);
-template <>
-bool is_midpoint<bfloat16>(float r) {
-  const std::uint32_t b = std::bit_cast<std::uint32_t>(r);
-  return std::isfinite(r) && (b & 0xffffu) == 0x8000u;
-}
-template <>
-bool is_midpoint<float16>(float r) {
-  const std::uint32_t ax = std::bit_cast<std::uint32_t>(r) & 0x7fffffffu;
-  if (ax >= 0x7f800000u) return false;
-  if (ax == 0x477ff000u) return true;  // 65520: between 65504 and the overflow
-  if (ax > 0x477ff000u) return false;
-  if (ax >= 0x38800000u) return ((ax - 0x38000000u) & 0x1fffu) == 0x1000u;
-  const float units = std::bit_cast<float>(ax) * 0x1p24f;  // exact: a power-of-two scaling
-  return units - std::floor(units) == 0.5f;
-}
-
-template <class H> H narrow_once(double d);
-template <> float16 narrow_once<float16>(double d) { return to_float16(d); }
-template <> bfloat16 narrow_once<bfloat16>(double d) { return to_bfloat16(d); }
-
-}  // namespace
-
-// Block conversions, written branch-free (every case computed, one selected) so that the
-// compiler vectorises them; compiled for AVX-512, AVX2 and baseline x86-64, picked at
-// load. The same cases as to_float / to_float16 / to_bfloat16 / is_midpoint above (the
-// tests compare them). narrow_block returns whether any result was a midpoint (those
-// elements are then recomputed, see the file comment).
 #if defined(__x86_64__) && defined(__GNUC__)
 #define ACTIV_STORAGE16_CLONES [[gnu::target_clones("avx512f", "avx2", "default")]]
 #else
 #define ACTIV_STORAGE16_CLONES
 #endif
 
-// a where c holds, else b, with masks: GCC does not if-convert the ternary chains below
-// (their operands include float operations, which it will not speculate), so they would
-// stay branches and the loops scalar.
+// a where c holds, else b, with masks: GCC does not if-convert ternary chains whose
+// operands include float operations (it will not speculate them), so they would stay
+// branches and the loops scalar.
 inline std::uint32_t select(bool c, std::uint32_t a, std::uint32_t b) {
   const std::uint32_t mask = 0u - static_cast<std::uint32_t>(c);
   return (a & mask) | (b & ~mask);
 }
 
-ACTIV_STORAGE16_CLONES void widen_block(const bfloat16* __restrict in, float* __restrict out, std::size_t m) {
-  for (std::size_t i = 0; i < m; ++i) out[i] = std::bit_cast<float>(std::uint32_t{in[i].bits} << 16);
-}
-
-ACTIV_STORAGE16_CLONES void widen_float16_generic(const float16* __restrict in, float* __restrict out, std::size_t m) {
+ACTIV_STORAGE16_CLONES void widen_float16_bits(const float16* __restrict in, float* __restrict out, std::size_t m) {
   for (std::size_t i = 0; i < m; ++i) {
     const std::uint32_t h = in[i].bits;
     const std::uint32_t sign = (h & 0x8000u) << 16, exponent = (h >> 10) & 0x1fu, fraction = h & 0x3ffu;
+    // Zero or subnormal: fraction * 2^-24, exact in float.
     const std::uint32_t subnormal = sign | std::bit_cast<std::uint32_t>(static_cast<float>(fraction) * 0x1p-24f);
     const std::uint32_t special = sign | 0x7f800000u | (fraction << 13);
-    const std::uint32_t normal = sign | ((exponent + 112) << 23) | (fraction << 13);
+    const std::uint32_t normal = sign | ((exponent + 112) << 23) | (fraction << 13);  // exponent 15 -> 127
     out[i] = std::bit_cast<float>(select(exponent == 0, subnormal, select(exponent == 31, special, normal)));
   }
 }
 
-ACTIV_STORAGE16_CLONES bool narrow_block(const float* __restrict in, bfloat16* __restrict out, std::size_t m) {
-  std::uint32_t midpoint = 0;  // bitwise, not ||: branch-free so that it vectorises
+// To nearest, ties to even; >= 65520 rounds to infinity; NaN stays NaN (quiet, sign and
+// the payload's top bits kept).
+ACTIV_STORAGE16_CLONES void narrow_float16_bits(const float* __restrict in, float16* __restrict out, std::size_t m) {
+  for (std::size_t i = 0; i < m; ++i) {
+    const std::uint32_t x = std::bit_cast<std::uint32_t>(in[i]);
+    const std::uint32_t sign = (x >> 16) & 0x8000u, ax = x & 0x7fffffffu;
+    const std::uint32_t quiet = sign | 0x7e00u | ((ax >> 13) & 0x3ffu), infinity = sign | 0x7c00u;
+    // Below 2^-14 (subnormal half): adding 0.5, whose ULP is 2^-24, rounds |x| to a
+    // multiple of 2^-24 (to nearest, ties to even); the count is the half's bits.
+    const bool tiny = ax < 0x38800000u;
+    const float small = std::bit_cast<float>(select(tiny, ax, 0u));
+    const std::uint32_t subnormal = sign | (std::bit_cast<std::uint32_t>(small + 0.5f) - 0x3f000000u);
+    // Exponent rebiased from 127 to 15, rounded at 10 fraction bits.
+    const std::uint32_t r = ax - 0x38000000u;
+    const std::uint32_t normal = sign | ((r + 0xfffu + ((r >> 13) & 1u)) >> 13);
+    out[i].bits = static_cast<std::uint16_t>(
+        select(ax > 0x7f800000u, quiet, select(ax >= 0x477ff000u, infinity, select(tiny, subnormal, normal))));
+  }
+}
+
+ACTIV_STORAGE16_CLONES void narrow_bfloat16_bits(const float* __restrict in, bfloat16* __restrict out, std::size_t m) {
   for (std::size_t i = 0; i < m; ++i) {
     const std::uint32_t x = std::bit_cast<std::uint32_t>(in[i]);
     const std::uint32_t rounded = (x + 0x7fffu + ((x >> 16) & 1u)) >> 16, quiet = (x >> 16) | 0x40u;
-    out[i].bits = static_cast<std::uint16_t>((x & 0x7fffffffu) > 0x7f800000u ? quiet : rounded);
-    midpoint |= select((x & 0x7f800000u) != 0x7f800000u, 1u, 0u) & select((x & 0xffffu) == 0x8000u, 1u, 0u);
+    out[i].bits = static_cast<std::uint16_t>(select((x & 0x7fffffffu) > 0x7f800000u, quiet, rounded));
   }
-  return midpoint != 0;
 }
 
-// Whether any of in[0, m) lies exactly halfway between two float16 values: 65520; in
-// the normal range, 1 followed by 12 zeros below the 10 kept fraction bits; below 2^-14,
-// |x| 2^24 = M 2^(e - 126) with a fraction of exactly 1/2, i.e. M's low 126 - e bits are
-// 1 then zeros (never when that exceeds M's 24 bits).
+// Whether any of in[0, m) lies exactly halfway between two float16 values: 65520
+// (between 65504 and the overflow); in the normal range, 1 followed by 12 zeros below the
+// 10 kept fraction bits; below 2^-14, |x| 2^24 = M 2^(e - 126) with a fraction of
+// exactly 1/2, i.e. M's low 126 - e bits are 1 then zeros (never when that exceeds M's
+// 24 bits).
 ACTIV_STORAGE16_CLONES bool any_float16_midpoint(const float* __restrict in, std::size_t m) {
-  std::uint32_t midpoint = 0;
+  std::uint32_t midpoint = 0;  // bitwise, not ||: branch-free so that it vectorises
   for (std::size_t i = 0; i < m; ++i) {
     const std::uint32_t ax = std::bit_cast<std::uint32_t>(in[i]) & 0x7fffffffu;
     const std::uint32_t shift = std::min(126u - std::min(ax >> 23, 126u), 31u);
@@ -167,45 +105,33 @@ ACTIV_STORAGE16_CLONES bool any_float16_midpoint(const float* __restrict in, std
   return midpoint != 0;
 }
 
-ACTIV_STORAGE16_CLONES void narrow_float16_bits(const float* __restrict in, float16* __restrict out, std::size_t m) {
+// The same for bfloat16: finite, and 1 followed by 15 zeros below the 7 kept bits.
+ACTIV_STORAGE16_CLONES bool any_bfloat16_midpoint(const float* __restrict in, std::size_t m) {
+  std::uint32_t midpoint = 0;
   for (std::size_t i = 0; i < m; ++i) {
     const std::uint32_t x = std::bit_cast<std::uint32_t>(in[i]);
-    const std::uint32_t sign = (x >> 16) & 0x8000u, ax = x & 0x7fffffffu;
-    const std::uint32_t quiet = sign | 0x7e00u | ((ax >> 13) & 0x3ffu), infinity = sign | 0x7c00u;
-    // Below 2^-14: adding 0.5 rounds |x| to a multiple of 2^-24 (see to_float16).
-    const bool tiny = ax < 0x38800000u;
-    const float small = std::bit_cast<float>(select(tiny, ax, 0u));
-    const std::uint32_t subnormal = sign | (std::bit_cast<std::uint32_t>(small + 0.5f) - 0x3f000000u);
-    const std::uint32_t r = ax - 0x38000000u;
-    const std::uint32_t normal = sign | ((r + 0xfffu + ((r >> 13) & 1u)) >> 13);
-    out[i].bits = static_cast<std::uint16_t>(
-        select(ax > 0x7f800000u, quiet, select(ax >= 0x477ff000u, infinity, select(tiny, subnormal, normal))));
+    midpoint |= select((x & 0x7f800000u) != 0x7f800000u, 1u, 0u) & select((x & 0xffffu) == 0x8000u, 1u, 0u);
   }
-}
-
-bool narrow_float16_generic(const float* in, float16* out, std::size_t m) {
-  narrow_float16_bits(in, out, m);
-  return any_float16_midpoint(in, m);
+  return midpoint != 0;
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
 // F16C (every AVX2 CPU has it) converts 8 lanes in one instruction, rounding to nearest
-// even, NaN quieted, subnormals kept: the same results as to_float16 / to_float. The
-// midpoint test stays the generic loop's.
+// even, subnormals kept: the results of the loops above, except that a signalling NaN
+// comes back quiet when widened (a NaN is all the kernels need).
 [[gnu::target("avx2,f16c")]] void widen_float16_f16c(const float16* in, float* out, std::size_t m) {
   std::size_t i = 0;
   for (; i + 8 <= m; i += 8)
     _mm256_storeu_ps(out + i, _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(in + i))));
-  for (; i < m; ++i) out[i] = to_float(in[i]);
+  widen_float16_bits(in + i, out + i, m - i);
 }
 
-[[gnu::target("avx2,f16c")]] bool narrow_float16_f16c(const float* in, float16* out, std::size_t m) {
+[[gnu::target("avx2,f16c")]] void narrow_float16_f16c(const float* in, float16* out, std::size_t m) {
   std::size_t i = 0;
   for (; i + 8 <= m; i += 8)
     _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i),
                      _mm256_cvtps_ph(_mm256_loadu_ps(in + i), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
-  for (; i < m; ++i) out[i] = to_float16(in[i]);
-  return any_float16_midpoint(in, m);
+  narrow_float16_bits(in + i, out + i, m - i);
 }
 
 // AVX2 (which __builtin_cpu_supports reports only where the OS saves the AVX state) and
@@ -217,22 +143,76 @@ bool has_f16c() {
   }();
   return yes;
 }
-
-void widen_block(const float16* in, float* out, std::size_t m) {
-  if (has_f16c()) return widen_float16_f16c(in, out, m);
-  widen_float16_generic(in, out, m);
-}
-bool narrow_block(const float* in, float16* out, std::size_t m) {
-  if (has_f16c()) return narrow_float16_f16c(in, out, m);
-  return narrow_float16_generic(in, out, m);
-}
 #else
-void widen_block(const float16* in, float* out, std::size_t m) { widen_float16_generic(in, out, m); }
-bool narrow_block(const float* in, float16* out, std::size_t m) { return narrow_float16_generic(in, out, m); }
+bool has_f16c() { return false; }
+void widen_float16_f16c(const float16* in, float* out, std::size_t m) { widen_float16_bits(in, out, m); }
+void narrow_float16_f16c(const float* in, float16* out, std::size_t m) { narrow_float16_bits(in, out, m); }
 #endif
 
+// d rounded to float toward zero, with the lowest bit set when inexact (round to odd).
+float to_float_odd(double d) noexcept {
+  float f = static_cast<float>(d);
+  if (std::isnan(d) || static_cast<double>(f) == d) return f;
+  if (std::fabs(static_cast<double>(f)) > std::fabs(d)) f = std::nextafter(f, 0.0f);
+  return std::bit_cast<float>(std::bit_cast<std::uint32_t>(f) | 1u);
+}
+
+}  // namespace
+
+void widen_block(const bfloat16* in, float* out, std::size_t m) {
+  for (std::size_t i = 0; i < m; ++i) out[i] = to_float(in[i]);  // a shift: vectorised as it is
+}
+void widen_block(const float16* in, float* out, std::size_t m) {
+  if (has_f16c()) return widen_float16_f16c(in, out, m);
+  widen_float16_bits(in, out, m);
+}
+bool narrow_block(const float* in, bfloat16* out, std::size_t m) {
+  narrow_bfloat16_bits(in, out, m);
+  return any_bfloat16_midpoint(in, m);
+}
+bool narrow_block(const float* in, float16* out, std::size_t m) {
+  if (has_f16c())
+    narrow_float16_f16c(in, out, m);
+  else
+    narrow_float16_bits(in, out, m);
+  return any_float16_midpoint(in, m);
+}
+
+}  // namespace activ::detail
+
+namespace activ {
+
+float to_float(float16 h) noexcept {
+  float f;
+  detail::widen_float16_bits(&h, &f, 1);
+  return f;
+}
+float16 to_float16(float f) noexcept {
+  float16 h;
+  detail::narrow_float16_bits(&f, &h, 1);
+  return h;
+}
+bfloat16 to_bfloat16(float f) noexcept {
+  bfloat16 b;
+  detail::narrow_bfloat16_bits(&f, &b, 1);
+  return b;
+}
+float16 to_float16(double d) noexcept { return to_float16(detail::to_float_odd(d)); }
+bfloat16 to_bfloat16(double d) noexcept { return to_bfloat16(detail::to_float_odd(d)); }
+
+namespace detail {
 namespace {
+
+// Whether float r lies exactly halfway between two values of the storage type H.
+bool is_midpoint(float r, float16) { return any_float16_midpoint(&r, 1); }
+bool is_midpoint(float r, bfloat16) { return any_bfloat16_midpoint(&r, 1); }
+
+template <class H> H narrow_once(double d);
+template <> float16 narrow_once<float16>(double d) { return to_float16(d); }
+template <> bfloat16 narrow_once<bfloat16>(double d) { return to_bfloat16(d); }
+
 constexpr std::size_t kBlock = 1024;
+
 }  // namespace
 
 template <class H>
@@ -247,7 +227,7 @@ void forward16(const Kernels& k, const Slots& slots, const H* x, H* y, std::size
       k.forward_f32(s, xf, yf, m);
       if (!narrow_block(yf, y + b, m)) continue;
       for (std::size_t i = 0; i < m; ++i) {
-        if (!is_midpoint<H>(yf[i])) continue;
+        if (!is_midpoint(yf[i], H{})) continue;
         const double xd = xf[i];
         double yd = 0;
         Slots one = slots;
@@ -272,7 +252,7 @@ void backward16(const Kernels& k, const Slots& slots, const H* x, const H* dy, H
       k.backward_f32(s, xf, dyf, dxf, m);
       if (!narrow_block(dxf, dx + b, m)) continue;
       for (std::size_t i = 0; i < m; ++i) {
-        if (!is_midpoint<H>(dxf[i])) continue;
+        if (!is_midpoint(dxf[i], H{})) continue;
         const double xd = xf[i], dyd = dyf[i];
         double dxd = 0;
         Slots one = slots;
