@@ -6,16 +6,7 @@
 # test_compare.sh path/to/activ
 set -euo pipefail
 
-activ=$(realpath "$1")
-here=$(dirname "$(realpath "${BASH_SOURCE[0]}")")
-work=$(mktemp -d "${TMPDIR:-/tmp}/activ-compare-test.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-failures=0
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
+source "$(dirname "$(realpath "${BASH_SOURCE[0]}")")/lib.sh" compare "$1"
 
 python3 "$here/synthetic_fashion_mnist.py" data 300 100
 

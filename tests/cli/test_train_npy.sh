@@ -6,16 +6,7 @@
 # test_train_npy.sh path/to/activ
 set -euo pipefail
 
-activ=$(realpath "$1")
-here=$(dirname "$(realpath "${BASH_SOURCE[0]}")")
-work=$(mktemp -d "${TMPDIR:-/tmp}/activ-train-npy-test.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-failures=0
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
+source "$(dirname "$(realpath "${BASH_SOURCE[0]}")")/lib.sh" train-npy "$1"
 
 python3 "$here/synthetic_npy.py" .
 split=npy:train_x.npy,train_y.npy,test_x.npy,test_y.npy
