@@ -497,38 +497,34 @@ def main():
     return write(doc, args)
 
 
-def softmax_only(args):
-    """Softmax rows alone, merged into the saved JSON; the markdown is rendered again
-    from the merged document."""
+def partial_run(args, sizes, softmax_sizes, name_filter=None):
+    """For the --only modes: the raw run (or --from-json), kept with --save-raw, its end
+    load recorded, and the saved document it is merged into."""
     if args.from_json:
         with open(args.from_json) as f:
             raw = json.load(f)
     else:
-        raw = run_bench(args.bin, "", args.softmax_sizes, args.min_time, args.repetitions)
+        raw = run_bench(args.bin, sizes, softmax_sizes, args.min_time, args.repetitions, name_filter)
     if args.save_raw:
         with open(args.save_raw, "w") as f:
             json.dump(raw, f)
     args.load_after = args.load_after_saved if args.from_json else [round(x, 2) for x in os.getloadavg()]
     with open(OUT_JSON) as f:
         doc = json.load(f)
+    return raw, doc
+
+
+def softmax_only(args):
+    """Softmax rows alone, merged into the saved JSON; the markdown is rendered again
+    from the merged document."""
+    raw, doc = partial_run(args, "", args.softmax_sizes)
     doc["softmax"] = build_softmax(raw, args)
     return write(doc, args)
 
 
 def extra_only(args):
-    """The extra directions alone (float32 copies of the elementwise sizes included, as
-    their own directions' copies), merged into the saved JSON."""
-    if args.from_json:
-        with open(args.from_json) as f:
-            raw = json.load(f)
-    else:
-        raw = run_bench(args.bin, args.sizes, "", args.min_time, args.repetitions, EXTRA_FILTER)
-    if args.save_raw:
-        with open(args.save_raw, "w") as f:
-            json.dump(raw, f)
-    args.load_after = args.load_after_saved if args.from_json else [round(x, 2) for x in os.getloadavg()]
-    with open(OUT_JSON) as f:
-        doc = json.load(f)
+    """The extra directions alone (with their own copies), merged into the saved JSON."""
+    raw, doc = partial_run(args, args.sizes, "", EXTRA_FILTER)
     new = build(raw, None, args)
     for fn, dirs in new["functions"].items():
         for d, cells in dirs.items():
