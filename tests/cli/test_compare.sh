@@ -77,16 +77,6 @@ acc = float(re.search(r"^test accuracy: ([0-9.]+)", open("train.txt").read(), re
 assert abs(r["accuracy_mean"] - acc) < 5e-5 and r["accuracy_std"] == 0, (r, acc)
 PY
 
-# expect_error PATTERN ARGS...: exit 2, one stderr line "activ: ..." matching PATTERN.
-expect_error() {
-  local pattern=$1 status=0
-  shift
-  "$activ" "$@" >out.txt 2>err.txt || status=$?
-  if [[ $status -ne 2 ]]; then fail "activ $*: exit $status, expected 2"
-  elif [[ $(wc -l <err.txt) -ne 1 ]] || ! grep -Eq -- "^activ: .*$pattern" err.txt; then
-    fail "activ $*: stderr [$(cat err.txt)] does not match /$pattern/"
-  fi
-}
 m="dense(8),ACT,dense(10)"
 expect_error "activation 'rleu'" compare --data-dir data --model "$m" --activations relu,rleu
 expect_error "no ACT element" compare --data-dir data --model "dense(8),relu,dense(10)" --activations relu

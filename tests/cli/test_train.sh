@@ -40,16 +40,6 @@ python3 -c "
 import zipfile; z = zipfile.ZipFile('keras.npz')
 assert '1.alpha.npy' in z.namelist(), z.namelist()" || fail "keras.npz has no 1.alpha"
 
-# expect_error PATTERN ARGS...: exit 2, one stderr line "activ: ..." matching PATTERN.
-expect_error() {
-  local pattern=$1 status=0
-  shift
-  "$activ" "$@" >out.txt 2>err.txt || status=$?
-  if [[ $status -ne 2 ]]; then fail "activ $*: exit $status, expected 2"
-  elif [[ $(wc -l <err.txt) -ne 1 ]] || ! grep -Eq -- "^activ: .*$pattern" err.txt; then
-    fail "activ $*: stderr [$(cat err.txt)] does not match /$pattern/"
-  fi
-}
 expect_error "element 2 'rleu'" train --data-dir data --model "dense(16),rleu,dense(10)"
 expect_error "unbalanced" train --data-dir data --model "dense(16"
 expect_error "LeakyReLU: negative_slope must be >= 0" train --data-dir data --model "dense(16),LeakyReLU(-1),dense(10)"

@@ -55,16 +55,6 @@ python3 -c "import sys; sys.exit(0 if float('$img_accuracy') >= 0.9 else 1)" || 
   --quiet --csv >cmp.csv 2>err.txt || fail "compare exited $?: $(cat err.txt)"
 [[ $(wc -l <cmp.csv) -eq 3 ]] || fail "compare CSV: $(cat cmp.csv)"
 
-# expect_error PATTERN ARGS...: exit 2, one stderr line "activ: ..." matching PATTERN, no stdout file left.
-expect_error() {
-  local pattern=$1 status=0
-  shift
-  "$activ" "$@" >out.txt 2>err.txt || status=$?
-  if [[ $status -ne 2 ]]; then fail "activ $*: exit $status, expected 2"
-  elif [[ $(wc -l <err.txt) -ne 1 ]] || ! grep -Eq -- "^activ: .*$pattern" err.txt; then
-    fail "activ $*: stderr [$(cat err.txt)] does not match /$pattern/"
-  fi
-}
 m="dense(4)"
 expect_error "nan_x.npy: feature 1 of example 3 is NaN" train --data npy:nan_x.npy,train_y.npy --model $m
 expect_error "neg_y.npy: label -1 at index 5 is negative" train --data npy:train_x.npy,neg_y.npy --model $m
