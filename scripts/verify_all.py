@@ -127,7 +127,7 @@ def main():
     args = ap.parse_args()
 
     data = load()
-    data["about"] = ("activ verify: float32 kernels against the float64 path over all 2^32 inputs (stride 1) or "
+    data["about"] = ("activ verify: float32 kernels against their scalar formulas in double (spot-checked against MPFR) over all 2^32 inputs (stride 1) or "
                      "every stride-th bit pattern; written by scripts/verify_all.py")
     if args.table_only:
         write_table(data)

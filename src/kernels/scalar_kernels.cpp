@@ -93,37 +93,74 @@ constexpr Kernels kernels_of() {
 
 using namespace scalar;
 
-constexpr Kernels table_entry(Family f) {
+// The float32 kernels' float64 evaluation before their final rounding (WideF32Kernels).
+double unrounded(double v) { return v; }
+double unrounded(Pair<double> v) { return v.hi + v.lo; }
+
+template <class F>
+void forward_wide_f32(const Slots& s, const float* x, double* y, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const double xi = x[i];
+    if (std::isnan(xi))
+      y[i] = xi;
+    else if constexpr (Indexed<F>)
+      y[i] = unrounded(F::template forward_at<double>(s, xi, i));
+    else
+      y[i] = unrounded(F::template forward<double>(s, xi));
+  }
+}
+
+template <class F>
+void derivative_wide_f32(const Slots& s, const float* x, double* d, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const double xi = x[i];
+    if (std::isnan(xi))
+      d[i] = xi;
+    else if constexpr (Indexed<F>)
+      d[i] = F::template derivative_at<double>(s, xi, i);
+    else
+      d[i] = F::template derivative<double>(s, xi);
+  }
+}
+
+
+// Calls visit.template operator()<F>() with the family's scalar formulas F.
+template <class Visit>
+constexpr auto visit_family(Family f, Visit visit) {
   switch (f) {
-    case Family::linear: return kernels_of<Linear>();
-    case Family::relu: return kernels_of<Relu>();
-    case Family::clip: return kernels_of<Clip>();
-    case Family::leaky_relu: return kernels_of<LeakyRelu>();
-    case Family::rrelu: return kernels_of<Rrelu>();
-    case Family::elu: return kernels_of<Elu>();
-    case Family::exponential: return kernels_of<Exponential>();
-    case Family::log1mexp: return kernels_of<Log1mexp>();
-    case Family::gelu: return kernels_of<Gelu>();
-    case Family::sigmoid: return kernels_of<Sigmoid>();
-    case Family::log_sigmoid: return kernels_of<LogSigmoid>();
-    case Family::swish: return kernels_of<Swish>();
-    case Family::softplus: return kernels_of<Softplus>();
-    case Family::mish: return kernels_of<Mish>();
-    case Family::tanh: return kernels_of<Tanh>();
-    case Family::tanh_shrink: return kernels_of<TanhShrink>();
-    case Family::softsign: return kernels_of<Softsign>();
-    case Family::squareplus: return kernels_of<Squareplus>();
-    case Family::hard_sigmoid: return kernels_of<HardSigmoid>();
-    case Family::hard_swish: return kernels_of<HardSwish>();
-    case Family::threshold: return kernels_of<Threshold>();
-    case Family::thresholded_relu: return kernels_of<ThresholdedRelu>();
-    case Family::hard_shrink: return kernels_of<HardShrink>();
-    case Family::soft_shrink: return kernels_of<SoftShrink>();
-    case Family::sparse_plus: return kernels_of<SparsePlus>();
-    case Family::sparse_sigmoid: return kernels_of<SparseSigmoid>();
+    case Family::linear: return visit.template operator()<Linear>();
+    case Family::relu: return visit.template operator()<Relu>();
+    case Family::clip: return visit.template operator()<Clip>();
+    case Family::leaky_relu: return visit.template operator()<LeakyRelu>();
+    case Family::rrelu: return visit.template operator()<Rrelu>();
+    case Family::elu: return visit.template operator()<Elu>();
+    case Family::exponential: return visit.template operator()<Exponential>();
+    case Family::log1mexp: return visit.template operator()<Log1mexp>();
+    case Family::gelu: return visit.template operator()<Gelu>();
+    case Family::sigmoid: return visit.template operator()<Sigmoid>();
+    case Family::log_sigmoid: return visit.template operator()<LogSigmoid>();
+    case Family::swish: return visit.template operator()<Swish>();
+    case Family::softplus: return visit.template operator()<Softplus>();
+    case Family::mish: return visit.template operator()<Mish>();
+    case Family::tanh: return visit.template operator()<Tanh>();
+    case Family::tanh_shrink: return visit.template operator()<TanhShrink>();
+    case Family::softsign: return visit.template operator()<Softsign>();
+    case Family::squareplus: return visit.template operator()<Squareplus>();
+    case Family::hard_sigmoid: return visit.template operator()<HardSigmoid>();
+    case Family::hard_swish: return visit.template operator()<HardSwish>();
+    case Family::threshold: return visit.template operator()<Threshold>();
+    case Family::thresholded_relu: return visit.template operator()<ThresholdedRelu>();
+    case Family::hard_shrink: return visit.template operator()<HardShrink>();
+    case Family::soft_shrink: return visit.template operator()<SoftShrink>();
+    case Family::sparse_plus: return visit.template operator()<SparsePlus>();
+    case Family::sparse_sigmoid: return visit.template operator()<SparseSigmoid>();
     case Family::count_: break;
   }
-  return {};
+  return decltype(visit.template operator()<Linear>()){};
+}
+
+constexpr Kernels table_entry(Family f) {
+  return visit_family(f, []<class F>() { return kernels_of<F>(); });
 }
 
 constexpr auto kTable = [] {
@@ -135,5 +172,16 @@ constexpr auto kTable = [] {
 }  // namespace
 
 const Kernels& scalar_kernels(Family f) noexcept { return kTable[static_cast<std::size_t>(f)]; }
+
+const WideF32Kernels& wide_f32_kernels(Family f) noexcept {
+  static constexpr auto table = [] {
+    std::array<WideF32Kernels, static_cast<std::size_t>(Family::count_)> t{};
+    for (std::size_t i = 0; i < t.size(); ++i)
+      t[i] = visit_family(static_cast<Family>(i),
+                          []<class F>() { return WideF32Kernels{forward_wide_f32<F>, derivative_wide_f32<F>}; });
+    return t;
+  }();
+  return table[static_cast<std::size_t>(f)];
+}
 
 }  // namespace activ::detail
