@@ -17,7 +17,7 @@
 //
 // With --accuracy=FILE (peer build only) it instead sweeps every --stride-th float32
 // bit pattern through each implementation and writes the max ULP error of each against
-// activ's float64 path (the reference `activ verify` uses) as JSON.
+// activ's float64 path (x87 long double inside) as JSON.
 #include <benchmark/benchmark.h>
 
 #include <activ/activ.hpp>

@@ -118,6 +118,11 @@ void derivative_wide_f32(const Slots& s, const float* x, double* d, std::size_t 
       d[i] = xi;
     else if constexpr (Indexed<F>)
       d[i] = F::template derivative_at<double>(s, xi, i);
+    else if constexpr (RootSensitive<F>)
+      // Next to a root the derivative's terms cancel, leaving double a few float bits
+      // (gelu' near -0.75: 2^-26 relative); binary128 keeps the reference exact there.
+      d[i] = F::near_derivative_root(s, xi) ? static_cast<double>(F::template derivative<Quad>(s, Quad(xi)))
+                                            : F::template derivative<double>(s, xi);
     else
       d[i] = F::template derivative<double>(s, xi);
   }
