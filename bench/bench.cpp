@@ -605,10 +605,16 @@ void add_xnnpack_all() {
 // of ROW elements of an N-element float32 tensor: AXIS "last" is shape (N/ROW, ROW)
 // along axis 1 (contiguous rows), "first" is shape (ROW, N/ROW) along axis 0 (each row
 // strided by N/ROW). One thread; memcpy of the same bytes is fwd/memcpy/copy/t1/N.
+// FUNCTION softmax_bwdy / log_softmax_bwdy is the backward from the output (read y and
+// dy, write dx: PyTorch's _softmax_backward_data, oneDNN's softmax backward), whose
+// like-for-like copy is the three-stream bwd/copy3/copy/t1/N.
 struct SoftmaxCase {
-  std::string function;  // softmax | log_softmax
+  std::string function;  // softmax | log_softmax | softmax_bwdy | log_softmax_bwdy
   std::size_t row = 0;
   bool last = true;
+  bool backward() const { return function.ends_with("_bwdy"); }
+  bool log() const { return function.starts_with("log_"); }
+  std::string forward_function() const { return log() ? "log_softmax" : "softmax"; }
   // The tensor's two dims and the softmax axis.
   std::int64_t dim0(std::size_t n) const { return static_cast<std::int64_t>(last ? n / row : row); }
   std::int64_t dim1(std::size_t n) const { return static_cast<std::int64_t>(last ? row : n / row); }
@@ -620,6 +626,7 @@ struct SoftmaxImpl {
   bool log_softmax = true;  // offers log_softmax too
   bool first_axis = true;   // offers axis 0 (XNNPACK's softmax is over contiguous rows only)
   std::function<Pass(Buffers&, const SoftmaxCase&)> prepare;
+  bool backward = true;  // offers the backward from the output (XNNPACK has none)
 };
 
 std::vector<SoftmaxImpl>& softmax_registry() {
@@ -629,8 +636,17 @@ std::vector<SoftmaxImpl>& softmax_registry() {
 
 void add_softmax_activ() {
   softmax_registry().push_back({"activ", true, true, [](Buffers& b, const SoftmaxCase& c) {
-    const activ::Activation a = activ::parse(c.function + "(axis=" + std::to_string(c.axis()) + ")");
+    const activ::Activation a = activ::parse(c.forward_function() + "(axis=" + std::to_string(c.axis()) + ")");
     const activ::Shape shape = {static_cast<std::size_t>(c.dim0(b.n)), static_cast<std::size_t>(c.dim1(b.n))};
+    if (c.backward()) {
+      // y = the forward's output, in aux
+      a.forward(activ::ConstTensorView<float>(b.x.data(), shape), activ::TensorView<float>(b.aux.data(), shape));
+      return Pass([a, shape](Buffers& bb) {
+        a.backward_from_output(activ::ConstTensorView<float>(bb.aux.data(), shape),
+                               activ::ConstTensorView<float>(bb.dy.data(), shape),
+                               activ::TensorView<float>(bb.dx.data(), shape));
+      });
+    }
     return Pass([a, shape](Buffers& bb) {
       a.forward(activ::ConstTensorView<float>(bb.x.data(), shape), activ::TensorView<float>(bb.y.data(), shape));
     });
@@ -642,7 +658,24 @@ void add_softmax_onednn() {
   softmax_registry().push_back({"onednn", true, true, [](Buffers& b, const SoftmaxCase& c) {
     Dnnl& d = dnnl_ctx();
     const dnnl::memory::desc md({c.dim0(b.n), c.dim1(b.n)}, dnnl::memory::data_type::f32, dnnl::memory::format_tag::ab);
-    const auto alg = c.function == "log_softmax" ? dnnl::algorithm::softmax_log : dnnl::algorithm::softmax_accurate;
+    const auto alg = c.log() ? dnnl::algorithm::softmax_log : dnnl::algorithm::softmax_accurate;
+    if (c.backward()) {
+      const dnnl::softmax_v2_forward::primitive_desc fwd(
+          dnnl::softmax_v2_forward::desc(dnnl::prop_kind::forward_training, alg, md, md, c.axis()), d.engine);
+      dnnl::softmax_v2_forward(fwd).execute(d.stream, {{DNNL_ARG_SRC, dnnl::memory(md, d.engine, b.x.data())},
+                                                       {DNNL_ARG_DST, dnnl::memory(md, d.engine, b.aux.data())}});
+      d.stream.wait();
+      const dnnl::softmax_v2_backward::primitive_desc bpd(dnnl::softmax_v2_backward::desc(alg, md, md, md, c.axis()),
+                                                           d.engine, fwd);
+      auto prim = std::make_shared<dnnl::softmax_v2_backward>(bpd);
+      auto dst = std::make_shared<dnnl::memory>(md, d.engine, b.aux.data());
+      auto diff_dst = std::make_shared<dnnl::memory>(md, d.engine, b.dy.data());
+      auto diff_src = std::make_shared<dnnl::memory>(md, d.engine, b.dx.data());
+      return Pass([=, &d](Buffers&) {
+        prim->execute(d.stream, {{DNNL_ARG_DST, *dst}, {DNNL_ARG_DIFF_DST, *diff_dst}, {DNNL_ARG_DIFF_SRC, *diff_src}});
+        d.stream.wait();
+      });
+    }
     const dnnl::softmax_v2_forward::primitive_desc pd(
         dnnl::softmax_v2_forward::desc(dnnl::prop_kind::forward_inference, alg, md, md, c.axis()), d.engine);
     auto prim = std::make_shared<dnnl::softmax_v2_forward>(pd);
@@ -663,8 +696,20 @@ void add_softmax_libtorch() {
     const auto opts = at::TensorOptions().dtype(at::kFloat);
     auto x = std::make_shared<at::Tensor>(at::from_blob(b.x.data(), {c.dim0(b.n), c.dim1(b.n)}, opts));
     auto y = std::make_shared<at::Tensor>(at::from_blob(b.y.data(), {c.dim0(b.n), c.dim1(b.n)}, opts));
-    const bool log = c.function == "log_softmax";
+    const bool log = c.log();
     const int axis = c.axis();
+    if (c.backward()) {
+      // What autograd runs for torch.softmax's backward: y kept from the forward.
+      auto out = std::make_shared<at::Tensor>(at::from_blob(b.aux.data(), {c.dim0(b.n), c.dim1(b.n)}, opts));
+      auto dy = std::make_shared<at::Tensor>(at::from_blob(b.dy.data(), {c.dim0(b.n), c.dim1(b.n)}, opts));
+      auto dx = std::make_shared<at::Tensor>(at::from_blob(b.dx.data(), {c.dim0(b.n), c.dim1(b.n)}, opts));
+      if (log) at::_log_softmax_out(*out, *x, axis, false);
+      else at::_softmax_out(*out, *x, axis, false);
+      return Pass([=](Buffers&) {
+        if (log) at::_log_softmax_backward_data_out(*dx, *dy, *out, axis, at::kFloat);
+        else at::_softmax_backward_data_out(*dx, *dy, *out, axis, at::kFloat);
+      });
+    }
     return Pass([=](Buffers&) {
       if (log) at::_log_softmax_out(*y, *x, axis, false);
       else at::_softmax_out(*y, *x, axis, false);
@@ -683,7 +728,7 @@ void add_softmax_xnnpack() {
     if (xnn_setup_softmax_nc_f32(op, b.n / c.row, b.x.data(), b.y.data(), nullptr) != xnn_status_success)
       throw std::runtime_error("xnnpack: softmax setup failed");
     return Pass([owner](Buffers&) { xnn_run_operator(owner.get(), nullptr); });
-  }});
+  }, false});
 }
 #endif
 
@@ -706,10 +751,10 @@ void register_softmax_size(std::size_t n) {
   for (const std::size_t row : {std::size_t{8}, std::size_t{64}, std::size_t{1024}, std::size_t{1} << 16}) {
     if (row > n) continue;
     for (const bool last : {true, false}) {
-      for (const char* function : {"softmax", "log_softmax"}) {
+      for (const char* function : {"softmax", "log_softmax", "softmax_bwdy", "log_softmax_bwdy"}) {
         const SoftmaxCase c{function, row, last};
         for (const SoftmaxImpl& im : softmax_registry()) {
-          if ((!last && !im.first_axis) || (c.function == "log_softmax" && !im.log_softmax)) continue;
+          if ((!last && !im.first_axis) || (c.log() && !im.log_softmax) || (c.backward() && !im.backward)) continue;
           const std::string name = "softmax/" + c.function + "/" + std::to_string(row) + "/" + (last ? "last" : "first") +
                                    "/" + im.impl + "/t1/" + ns;
           benchmark::RegisterBenchmark(name.c_str(), [im, c, n](benchmark::State& st) {
@@ -796,8 +841,6 @@ void register_all(const std::vector<std::size_t>& sizes, const std::vector<std::
       }
       st.SetBytesProcessed(static_cast<int64_t>(st.iterations() * n * 2 * sizeof(float)));
     })->UseRealTime();
-    if (std::find(softmax_sizes.begin(), softmax_sizes.end(), n) != softmax_sizes.end()) register_softmax_size(n);
-    if (!elementwise) continue;
     benchmark::RegisterBenchmark(("bwd/copy3/copy/t1/" + ns).c_str(), [n](benchmark::State& st) {
       Buffers& b = buffers(n);
       for (auto _ : st) {
@@ -806,6 +849,8 @@ void register_all(const std::vector<std::size_t>& sizes, const std::vector<std::
       }
       st.SetBytesProcessed(static_cast<int64_t>(st.iterations() * n * 3 * sizeof(float)));
     })->UseRealTime();
+    if (std::find(softmax_sizes.begin(), softmax_sizes.end(), n) != softmax_sizes.end()) register_softmax_size(n);
+    if (!elementwise) continue;
     register_extra_copies(n);
     for (const Impl& im : registry()) {
       const std::string name = im.dir + "/" + im.function + "/" + im.impl + "/t" + std::to_string(im.threads) + "/" + ns;

@@ -142,20 +142,26 @@ def build_softmax(raw, args):
     ratio to that run's memcpy of the same N; None when the run had none."""
     memcpy = {k[4]: v for k, v in parse(raw).items() if k[:3] == ("fwd", "memcpy", "copy")}
     memcpy_cpu = {int(m[5]): c for m, _, c in medians(raw, NAME) if m[2] == "memcpy"}
+    # The backward from the output reads y and dy and writes dx: its copy is the three-stream one.
+    copy3 = {k[4]: v for k, v in parse(raw).items() if k[:3] == ("bwd", "copy3", "copy")}
+    copy3_cpu = {int(m[5]): c for m, _, c in medians(raw, NAME) if m[2] == "copy3" and m[1] == "bwd"}
     results = {}
     # CPU time beside the wall time: on a shared machine whose load exceeds its cores,
     # wall time also counts the time the benchmark waited for a core.
     for m, v, c in medians(raw, SOFTMAX_NAME):
         fn, row, axis, impl, t, n = m[1], m[2], m[3], m[4], m[5], int(m[6])
         e = results.setdefault(fn, {}).setdefault(str(n), {}).setdefault(row, {}).setdefault(axis, {})
-        e[f"{impl}/t{t}"] = {"ns_per_element": round(v, 5), "ratio_to_memcpy": round(v / memcpy[n], 3),
-                             "cpu_ns_per_element": round(c, 5), "cpu_ratio_to_memcpy": round(c / memcpy_cpu[n], 3)}
+        copy, copy_cpu = (copy3[n], copy3_cpu[n]) if fn.endswith("_bwdy") else (memcpy[n], memcpy_cpu[n])
+        e[f"{impl}/t{t}"] = {"ns_per_element": round(v, 5), "ratio_to_memcpy": round(v / copy, 3),
+                             "cpu_ns_per_element": round(c, 5), "cpu_ratio_to_memcpy": round(c / copy_cpu, 3)}
     if not results:
         return None
     meta = run_meta(raw, args)
     return {"about": "softmax / log_softmax over rows of ROW float32 elements of an N-element tensor, one thread: "
                      "axis 'last' is shape (N/ROW, ROW) along axis 1, 'first' is shape (ROW, N/ROW) along axis 0. "
-                     "ns per element (median) and ratio to memcpy of the same N bytes in the same run.",
+                     "ns per element (median) and ratio to memcpy of the same N bytes in the same run; FUNCTION_bwdy "
+                     "is the backward from the output (read y and dy, write dx), its ratio against the three-stream "
+                     "copy of the same N.",
             "meta": meta, "memcpy_ns_per_element": {str(n): round(v, 5) for n, v in sorted(memcpy.items())},
             "memcpy_cpu_ns_per_element": {str(n): round(v, 5) for n, v in sorted(memcpy_cpu.items())},
             "results": results}
@@ -272,7 +278,10 @@ def softmax_markdown(sm):
              "elements, x uniform in [-10, 10]; axis "
              "\"last\" is shape (N/ROW, ROW) along axis 1, \"first\" is (ROW, N/ROW) along axis 0. Peers: oneDNN "
              "softmax_v2 (softmax_accurate / softmax_log, forward_inference), libtorch at::_softmax_out / "
-             "_log_softmax_out, XNNPACK softmax_nc_f32 (contiguous rows only, no log_softmax).\n")
+             "_log_softmax_out, XNNPACK softmax_nc_f32 (contiguous rows only, no log_softmax). `softmax_bwdy` and "
+             "`log_softmax_bwdy` are the backward from the output (read y and dy, write dx; ratio to the three-stream "
+             "copy of the same N): oneDNN softmax_v2_backward, libtorch _softmax_backward_data_out / "
+             "_log_softmax_backward_data_out, activ backward_from_output.\n")
     L.append("| memcpy ns/element | " + " | ".join(f"N = 2^{int(n).bit_length() - 1}" for n in sm["memcpy_ns_per_element"])
              + " |")
     L.append("|---|" + "---|" * len(sm["memcpy_ns_per_element"]))
@@ -283,7 +292,7 @@ def softmax_markdown(sm):
     L.append("| function | N | last axis / memcpy (wall) | first axis / last axis (wall) | last / memcpy (CPU) | "
              "first / last (CPU) |")
     L.append("|---|---|---|---|---|---|")
-    for fn in res:
+    for fn in (f for f in res if not f.endswith("_bwdy")):
         for n in sorted(res[fn], key=int):
             r = res[fn][n].get("1024", {})
             a, b = r.get("last", {}).get("activ/t1"), r.get("first", {}).get("activ/t1")

@@ -249,4 +249,48 @@ TEST(TensorSoftmaxRows, EveryAxisBitIdenticalToLastAxis) {
   }
 }
 
+
+// The vectorised backward from the output (softmax.cc, "backward from the output") on
+// every compiled target the machine runs: the rows of rows_for at several lengths (their
+// non-finite y go to the scalar reference) with dy of mixed scales, including dy equal
+// to its weighted mean (where dy - sum y dy cancels), held to the float32 backward bar
+// of 1 ULP against MPFR; and dx written over dy gives the same bits.
+TEST(TensorSoftmaxRows, BackwardFromOutputEveryTargetWithinOneUlp) {
+  std::mt19937_64 rng(31);
+  std::normal_distribution<double> normal;
+  for (const int64_t target : hwy::SupportedAndGeneratedTargets()) {
+    hwy::SetSupportedTargetsForTest(target);
+    for (const char* spec : kSpecs) {
+      const activ::Activation a = activ::parse(spec);
+      double worst = 0;
+      for (const std::size_t n : {std::size_t{1}, std::size_t{7}, std::size_t{9}, std::size_t{17}, std::size_t{1025}}) {
+        for (const std::vector<float>& x : rows_for(n, rng)) {
+          std::vector<float> y(n), dy(n), dx(n);
+          a.forward(activ::ConstTensorView<float>(x.data(), {n}), activ::TensorView<float>(y.data(), {n}));
+          const int kind = static_cast<int>(rng() % 3);
+          for (float& g : dy) g = kind == 2 ? 0.25f : static_cast<float>(normal(rng) * (kind == 0 ? 1.0 : 1e20));
+          if (kind == 2 && n > 1) dy[n / 2] = 0.75f;  // all but one equal: dy_i close to its mean
+          a.backward_from_output(activ::ConstTensorView<float>(y.data(), {n}),
+                                 activ::ConstTensorView<float>(dy.data(), {n}), activ::TensorView<float>(dx.data(), {n}));
+          const std::vector<double> yd(y.begin(), y.end()), dyd(dy.begin(), dy.end());
+          const auto exact = activ::reference::exact_row(a, activ::reference::RowWhat::backward_from_output, yd, dyd);
+          for (std::size_t i = 0; i < n; ++i) {
+            const double u = activ::reference::ulp_distance_f32(exact[i], dx[i]);
+            if (!std::isnan(u)) worst = std::max(worst, u);
+            ASSERT_LE(u, 1.0) << hwy::TargetName(target) << " " << spec << " n=" << n << " element " << i
+                              << " y=" << y[i] << " dy=" << dy[i] << " dx=" << dx[i];
+          }
+          std::vector<float> in_place = dy;
+          a.backward_from_output(activ::ConstTensorView<float>(y.data(), {n}),
+                                 activ::ConstTensorView<float>(in_place.data(), {n}),
+                                 activ::TensorView<float>(in_place.data(), {n}));
+          ASSERT_EQ(0, std::memcmp(in_place.data(), dx.data(), n * sizeof(float))) << spec << " n=" << n;
+        }
+      }
+      std::printf("[softmax-backward-target] %-8s %-28s f32 worst %.4f ULP\n", hwy::TargetName(target), spec, worst);
+    }
+  }
+  hwy::SetSupportedTargetsForTest(0);
+}
+
 }  // namespace

@@ -261,6 +261,9 @@ SoftmaxParams softmax_params(AxisFamily f, const Slots& s) {
 struct RowKernels {
   // `rows` rows of length n, back to back
   void (*softmax_f32)(const SoftmaxParams&, const float* x, float* y, std::size_t n, std::size_t rows);
+  // backward from the output y
+  void (*softmax_backward_f32)(const SoftmaxParams&, const float* y, const float* dy, float* dx, std::size_t n,
+                               std::size_t rows);
 };
 void softmax_rows_f32(const SoftmaxParams& p, const float* x, float* y, std::size_t n, std::size_t rows) {
   const double inv_temperature = 1.0 / static_cast<double>(p.temperature);
@@ -273,8 +276,21 @@ void softmax_rows_f32(const SoftmaxParams& p, const float* x, float* y, std::siz
                                         st);
   }
 }
+void softmax_backward_rows_f32(const SoftmaxParams& p, const float* y, const float* dy, float* dx, std::size_t n,
+                               std::size_t rows) {
+  thread_local std::vector<double> sums;
+  for (std::size_t r = 0; r < rows; ++r) {
+    r += detail::simd::SoftmaxBackwardRowsF32(y + r * n, dy + r * n, dx + r * n, n, rows - r, p.sign,
+                                              static_cast<double>(p.temperature), p.log);
+    if (r == rows) return;
+    detail::tensor::softmax_backward_rows<float>(p, n, 1, Lane<const float>{y + r * n, 0, 1},
+                                                 static_cast<const std::vector<double>*>(nullptr),
+                                                 Lane<const float>{dy + r * n, 0, 1}, Lane<float>{dx + r * n, 0, 1},
+                                                 {}, sums);
+  }
+}
 const RowKernels& row_kernels() {
-  static const RowKernels k{softmax_rows_f32};
+  static const RowKernels k{softmax_rows_f32, softmax_backward_rows_f32};
   return k;
 }
 
@@ -452,10 +468,13 @@ void run_axis(const Activation& a, Mode mode, const std::string& what, ConstTens
   using W = typename detail::tensor::Wide<T>::type;
   const SoftmaxParams sp = softmax_params(fam, s);
   const bool use_seam = std::is_same_v<T, float> && mode == Mode::forward && softmax_like(fam) && !mask0;
+  const bool use_backward_seam = std::is_same_v<T, float> && from_output && softmax_like(fam) && !mask0;
   if constexpr (std::is_same_v<T, float>) {
-    // Last axis of C-ordered x and y: every row back to back, in one call.
-    if (use_seam && axis + 1 == in.rank() && in.is_contiguous() && out.is_contiguous())
-      return row_kernels().softmax_f32(sp, in.data(), out.data(), n, in.size() / n);
+    // Last axis of C-ordered tensors: every row back to back, in one call.
+    const bool last_contiguous = axis + 1 == in.rank() && in.is_contiguous() && out.is_contiguous();
+    if (use_seam && last_contiguous) return row_kernels().softmax_f32(sp, in.data(), out.data(), n, in.size() / n);
+    if (use_backward_seam && last_contiguous && dy.is_contiguous())
+      return row_kernels().softmax_backward_f32(sp, in.data(), dy.data(), out.data(), n, in.size() / n);
   }
   for_each_batch(w, [&](const std::vector<std::ptrdiff_t>& off, std::size_t count,
                         const std::vector<std::ptrdiff_t>& rs) {
@@ -476,6 +495,10 @@ void run_axis(const Activation& a, Mode mode, const std::string& what, ConstTens
         detail::tensor::softmax_wide<T>(sp, n, count, x, m, st, yw);
         detail::tensor::softmax_backward_rows<T>(sp, n, count, x, &yw, g, y, m, sums);
       } else {
+        if constexpr (std::is_same_v<T, float>) {
+          if (use_backward_seam && count == 1 && x.es == 1 && y.es == 1 && g.es == 1)
+            return row_kernels().softmax_backward_f32(sp, x.p, g.p, y.p, n, 1);
+        }
         detail::tensor::softmax_backward_rows<T>(sp, n, count, x, static_cast<const std::vector<W>*>(nullptr), g, y, m, sums);
       }
     } else if (fam == AxisFamily::sparsemax) {

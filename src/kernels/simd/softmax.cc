@@ -71,9 +71,11 @@
 #define HWY_TARGET_INCLUDE "kernels/simd/softmax.cc"
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
 
+#include <hwy/contrib/math/math-inl.h>
 #include <hwy/highway.h>
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -383,6 +385,91 @@ void Row(const float* x, float* y, std::size_t n, float sign, float max, double 
   if (i < n) StoreTail(dh, finish(i), y + i, n - i);
 }
 
+// ---- backward from the output ------------------------------------------------------
+// The scalar reference's formulas (rows.hpp, softmax_backward_rows) in float64 lanes,
+// rounded once to float32; only the order of the row sum differs (lane-wise partial
+// sums), so results agree with the reference to the sum's last float64 bits.
+//   softmax: c = dy at the first maximum of y, s = sum_j y_j (dy_j - c), and
+//     dx_i = y_i ((dy_i - c) - s) sign/T. Taking c out first keeps the cancellation of
+//     dy_i - sum_j y_j dy_j off the large terms: y_j (dy_j - c) is small wherever y_j is
+//     large, which the scalar reference relies on for its 0.5 ULP.
+//   log_softmax: s = sum_j dy_j and dx_i = (dy_i - e^(y_i) s) / T, with e^y from
+//     Highway's Exp (1 float64 ULP, as libm's in the reference): dy_i and e^(y_i) s can
+//     cancel, which multiplies the exp's error (math64-inl.h's 2^-41 reached 12 float ULP
+//     in the test's rows where dy is nearly constant).
+// Rows with a non-finite y or dy go to the scalar reference (return value).
+
+// The max of y, or NaN when some y or dy is not finite.
+HWY_INLINE float FiniteMax(const float* y, const float* dy, std::size_t n) {
+  const DF d;
+  const std::size_t step = hn::Lanes(d);
+  // y*0 + dy*0 is NaN exactly when y or dy is not finite; summed, it poisons the max.
+  auto m = hn::Set(d, -HUGE_VALF), poison = hn::Zero(d);
+  auto visit = [&](VF a, VF g) {
+    m = hn::Max(m, a);
+    poison = hn::Add(poison, hn::Add(hn::Mul(a, hn::Zero(d)), hn::Mul(g, hn::Zero(d))));
+  };
+  std::size_t i = 0;
+  for (; i + step <= n; i += step) visit(hn::LoadU(d, y + i), hn::LoadU(d, dy + i));
+  if (i < n) visit(LoadTail(d, y + i, n - i, hn::Set(d, -FLT_MAX)), LoadTail(d, dy + i, n - i, hn::Zero(d)));
+  if (!hn::AllFalse(d, hn::IsNaN(poison))) return NAN;
+  return hn::GetLane(hn::MaxOfLanes(d, m));
+}
+
+template <bool kLog>
+bool BackwardRow(const float* y, const float* dy, float* dx, std::size_t n, double sign, double temperature) {
+  const D d;
+  const DH dh;
+  const std::size_t step = hn::Lanes(d);
+  const float max = FiniteMax(y, dy, n);
+  if (std::isnan(max)) return false;
+  double c = 0;
+  if constexpr (!kLog) {
+    // dy at the first y equal to the max (one of the finite y, so the search ends)
+    const DF df;
+    const std::size_t fstep = hn::Lanes(df);
+    for (std::size_t at = 0;; at += fstep) {
+      const std::size_t count = std::min(fstep, n - at);
+      const VF v = count == fstep ? hn::LoadU(df, y + at) : LoadTail(df, y + at, count, hn::Set(df, -HUGE_VALF));
+      const intptr_t k = hn::FindFirstTrue(df, hn::Eq(v, hn::Set(df, max)));
+      if (k >= 0) {
+        c = dy[at + static_cast<std::size_t>(k)];
+        break;
+      }
+    }
+  }
+  const V cv = hn::Set(d, c);
+  auto wide = [&](const float* p, std::size_t at, std::size_t count) {
+    return hn::PromoteTo(d, count == step ? hn::LoadU(dh, p + at) : LoadTail(dh, p + at, count, hn::Zero(dh)));
+  };
+  // Pass 1: the row sum (the zero-padded tail adds nothing).
+  auto term = [&](std::size_t at, std::size_t count) {
+    const V g = wide(dy, at, count);
+    return kLog ? g : hn::Mul(hn::Sub(g, cv), wide(y, at, count));
+  };
+  V sum0 = hn::Zero(d), sum1 = hn::Zero(d);
+  std::size_t i = 0;
+  for (; i + 2 * step <= n; i += 2 * step) {
+    sum0 = hn::Add(sum0, term(i, step));
+    sum1 = hn::Add(sum1, term(i + step, step));
+  }
+  for (; i < n; i += step) sum0 = hn::Add(sum0, term(i, std::min(step, n - i)));
+  const V sv = hn::Set(d, hn::GetLane(hn::SumOfLanes(d, hn::Add(sum0, sum1))));
+  // Pass 2: dx, rounded once.
+  // sign/T and 1/T as one multiplier each: one more float64 rounding than the
+  // reference's division (2^-53), which the float32 result does not see.
+  const V scale = hn::Set(d, sign / temperature), inv_t = hn::Set(d, 1.0 / temperature);
+  auto result = [&](std::size_t at, std::size_t count) {
+    const V g = wide(dy, at, count), v = wide(y, at, count);
+    const V r = kLog ? hn::Mul(hn::Sub(g, hn::Mul(hn::Exp(d, v), sv)), inv_t)
+                     : hn::Mul(hn::Mul(v, hn::Sub(hn::Sub(g, cv), sv)), scale);
+    return hn::DemoteTo(dh, r);
+  };
+  for (i = 0; i + step <= n; i += step) hn::StoreU(result(i, step), dh, dx + i);
+  if (i < n) StoreTail(dh, result(i, n - i), dx + i, n - i);
+  return true;
+}
+
 }  // namespace softmax_row
 
 // dst[c * dst_stride + r] = src[r * src_stride + c] for r < rows, c < cols: the block
@@ -476,6 +563,19 @@ std::size_t SoftmaxRowsF32Target(const float* x, float* y, std::size_t n, std::s
   return rows;
 }
 
+// Backward from the output for rows [0, rows); returns the first row the scalar
+// reference must take, or `rows`.
+std::size_t SoftmaxBackwardRowsF32Target(const float* y, const float* dy, float* dx, std::size_t n,
+                                         std::size_t rows, double sign, double temperature, bool log) {
+  using namespace softmax_row;
+  for (std::size_t r = 0; r < rows; ++r, y += n, dy += n, dx += n) {
+    const bool done = log ? BackwardRow<true>(y, dy, dx, n, sign, temperature)
+                          : BackwardRow<false>(y, dy, dx, n, sign, temperature);
+    if (!done) return r;
+  }
+  return rows;
+}
+
 }  // namespace HWY_NAMESPACE
 }  // namespace activ::detail::simd
 HWY_AFTER_NAMESPACE();
@@ -484,7 +584,14 @@ HWY_AFTER_NAMESPACE();
 namespace activ::detail::simd {
 
 HWY_EXPORT(SoftmaxRowsF32Target);
+
 HWY_EXPORT(TransposeF32Target);
+HWY_EXPORT(SoftmaxBackwardRowsF32Target);
+
+std::size_t SoftmaxBackwardRowsF32(const float* y, const float* dy, float* dx, std::size_t n, std::size_t rows,
+                                   double sign, double temperature, bool log) {
+  return HWY_DYNAMIC_DISPATCH(SoftmaxBackwardRowsF32Target)(y, dy, dx, n, rows, sign, temperature, log);
+}
 
 void TransposeF32(const float* src, std::ptrdiff_t src_stride, float* dst, std::ptrdiff_t dst_stride,
                   std::size_t rows, std::size_t cols, bool src_in_memory) {

@@ -17,6 +17,13 @@ namespace activ::detail::simd {
 std::size_t SoftmaxRowsF32(const float* x, float* y, std::size_t n, std::size_t rows, float sign,
                            double inv_temperature, bool log);
 
+// Backward from the output for rows [0, rows) of length n, back to back: y the forward's
+// output, dx the gradient for dy (softmax/softmin: y (dy - sum y dy) sign/T; log_softmax:
+// (dy - e^y sum dy)/T). dx may equal dy. Stops at the first row with a non-finite y or
+// dy, without writing it, and returns its index (`rows` when all are done).
+std::size_t SoftmaxBackwardRowsF32(const float* y, const float* dy, float* dx, std::size_t n, std::size_t rows,
+                                   double sign, double temperature, bool log);
+
 // dst[c * dst_stride + r] = src[r * src_stride + c] for r < rows, c < cols (the block
 // copy of the softmax family's other axes); src and dst do not overlap. The loop order
 // favours src (src_in_memory) or dst: the side that is not in cache.
