@@ -293,4 +293,51 @@ TEST(TensorSoftmaxRows, BackwardFromOutputEveryTargetWithinOneUlp) {
   hwy::SetSupportedTargetsForTest(0);
 }
 
+// The backward from the output along the first axis and along a strided last axis (the
+// block copy into contiguous rows) gives the last axis's bits, on rows the vector kernel
+// takes and on rows it hands to the portable kernel (NaN, inf).
+TEST(TensorSoftmaxRows, BackwardFromOutputEveryAxisBitIdenticalToLastAxis) {
+  std::mt19937_64 rng(5);
+  std::normal_distribution<double> normal;
+  for (const char* spec : {"softmax", "log_softmax", "softmin(temperature=0.5)"}) {
+    const std::string s(spec);
+    const std::string base = s.find('(') == std::string::npos ? s + "(" : s.substr(0, s.size() - 1) + ", ";
+    const activ::Activation last = activ::parse(base + "axis=-1)");
+    const activ::Activation first = activ::parse(base + "axis=0)");
+    for (const std::size_t n : {std::size_t{1}, std::size_t{7}, std::size_t{9}, std::size_t{1025}}) {
+      for (const std::size_t rows : {std::size_t{2}, std::size_t{18}, std::size_t{40}}) {
+        const auto kinds = rows_for(n, rng);
+        std::vector<float> x(rows * n), y(rows * n), dy(rows * n), dx(rows * n);
+        for (std::size_t r = 0; r < rows; ++r)
+          std::memcpy(&x[r * n], kinds[r % kinds.size()].data(), n * sizeof(float));
+        for (float& g : dy) g = static_cast<float>(normal(rng));
+        last.forward(activ::ConstTensorView<float>(x.data(), {rows, n}), activ::TensorView<float>(y.data(), {rows, n}));
+        last.backward_from_output(activ::ConstTensorView<float>(y.data(), {rows, n}),
+                                  activ::ConstTensorView<float>(dy.data(), {rows, n}),
+                                  activ::TensorView<float>(dx.data(), {rows, n}));
+        std::vector<float> yt(rows * n), dyt(rows * n), dxt(rows * n);  // transposed: (n, rows)
+        for (std::size_t r = 0; r < rows; ++r)
+          for (std::size_t j = 0; j < n; ++j) yt[j * rows + r] = y[r * n + j], dyt[j * rows + r] = dy[r * n + j];
+        first.backward_from_output(activ::ConstTensorView<float>(yt.data(), {n, rows}),
+                                   activ::ConstTensorView<float>(dyt.data(), {n, rows}),
+                                   activ::TensorView<float>(dxt.data(), {n, rows}));
+        // every other element of a buffer twice as long: a last axis of stride 2
+        std::vector<float> y2(2 * rows * n), dy2(2 * rows * n), dx2(2 * rows * n);
+        for (std::size_t k = 0; k < rows * n; ++k) y2[2 * k] = y[k], dy2[2 * k] = dy[k];
+        const activ::Strides s2 = {static_cast<std::ptrdiff_t>(2 * n), 2};
+        last.backward_from_output(activ::ConstTensorView<float>(y2.data(), {rows, n}, s2),
+                                  activ::ConstTensorView<float>(dy2.data(), {rows, n}, s2),
+                                  activ::TensorView<float>(dx2.data(), {rows, n}, s2));
+        for (std::size_t r = 0; r < rows; ++r)
+          for (std::size_t j = 0; j < n; ++j) {
+            ASSERT_EQ(0, std::memcmp(&dx[r * n + j], &dxt[j * rows + r], sizeof(float)))
+                << spec << " first axis, n=" << n << " row " << r << " element " << j;
+            ASSERT_EQ(0, std::memcmp(&dx[r * n + j], &dx2[2 * (r * n + j)], sizeof(float)))
+                << spec << " strided last axis, n=" << n << " row " << r << " element " << j;
+          }
+      }
+    }
+  }
+}
+
 }  // namespace

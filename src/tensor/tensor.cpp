@@ -294,35 +294,63 @@ const RowKernels& row_kernels() {
   return k;
 }
 
-// A batch of strided rows (another axis than the last, or a strided last axis): copied
-// a block of rows at a time into a contiguous buffer, where the row kernel runs in
-// place, and copied back. The same kernel on the same row gives the same bits, so every
-// axis agrees with the last one. A block is about 256 KB (it stays in L2), but at least
-// 16 rows, so that a batch whose rows are adjacent in memory reads whole cache lines.
-// The block's rows are a cache line more than n apart: at a pitch of a power of two
-// (rows of 1024 floats) the column writes would all fall into one L1 set.
+// Strided rows (another axis than the last, or a strided last axis) go through a
+// contiguous buffer a block of rows at a time, where the row kernels run, and back. The
+// same kernel on the same row gives the same bits, so every axis agrees with the last
+// one. A block is about 256 KB (it stays in L2), but at least 16 rows, so that a batch
+// whose rows are adjacent in memory reads whole cache lines. The block's rows are a
+// cache line more than n apart: at a pitch of a power of two (rows of 1024 floats) the
+// column writes would all fall into one L1 set.
+struct RowBlock {
+  static constexpr std::size_t kBlockFloats = std::size_t{1} << 16, kMinBlockRows = 16, kPad = 16;
+  std::size_t n, rows, pitch;
+  RowBlock(std::size_t n_, std::size_t count)
+      : n(n_), rows(std::min(count, std::max(kMinBlockRows, kBlockFloats / n_))), pitch(n_ + kPad) {}
+  float* row(std::vector<float>& block, std::size_t r) const { return &block[r * pitch]; }
+  // Rows [r0, r0 + count) of x into block. Adjacent rows (rs = 1, as along the first
+  // axis): a transpose, 8 x 8 tiles at a time. Otherwise j outer, so that each step
+  // reads what is nearest in memory.
+  void gather(Lane<const float> x, std::size_t r0, std::size_t count, std::vector<float>& block) const {
+    block.resize(rows * pitch);
+    if (x.rs == 1)
+      detail::simd::TransposeF32(&x(r0, 0), x.es, block.data(), static_cast<std::ptrdiff_t>(pitch), n, count, true);
+    else
+      for (std::size_t j = 0; j < n; ++j)
+        for (std::size_t r = 0; r < count; ++r) block[r * pitch + j] = x(r0 + r, j);
+  }
+  void scatter(const std::vector<float>& block, std::size_t r0, std::size_t count, Lane<float> y) const {
+    if (y.rs == 1)
+      detail::simd::TransposeF32(block.data(), static_cast<std::ptrdiff_t>(pitch), &y(r0, 0), y.es, count, n, false);
+    else
+      for (std::size_t j = 0; j < n; ++j)
+        for (std::size_t r = 0; r < count; ++r) y(r0 + r, j) = block[r * pitch + j];
+  }
+};
+
 void softmax_strided_f32(const SoftmaxParams& p, std::size_t n, std::size_t count, Lane<const float> x,
                          Lane<float> y) {
-  constexpr std::size_t kBlockFloats = std::size_t{1} << 16, kMinBlockRows = 16, kPad = 16;
-  const std::size_t block_rows = std::min(count, std::max(kMinBlockRows, kBlockFloats / n));
-  const std::size_t pitch = n + kPad;
+  const RowBlock b(n, count);
   thread_local std::vector<float> block;
-  block.resize(block_rows * pitch);
-  for (std::size_t r0 = 0; r0 < count; r0 += block_rows) {
-    const std::size_t rows = std::min(block_rows, count - r0);
-    // Adjacent rows (rs = 1, as along the first axis): a transpose, 8 x 8 tiles at a
-    // time. Otherwise j outer, so that each step reads what is nearest in memory.
-    if (x.rs == 1)
-      detail::simd::TransposeF32(&x(r0, 0), x.es, block.data(), static_cast<std::ptrdiff_t>(pitch), n, rows, true);
-    else
-      for (std::size_t j = 0; j < n; ++j)
-        for (std::size_t r = 0; r < rows; ++r) block[r * pitch + j] = x(r0 + r, j);
-    for (std::size_t r = 0; r < rows; ++r) row_kernels().softmax_f32(p, &block[r * pitch], &block[r * pitch], n, 1);
-    if (y.rs == 1)
-      detail::simd::TransposeF32(block.data(), static_cast<std::ptrdiff_t>(pitch), &y(r0, 0), y.es, rows, n, false);
-    else
-      for (std::size_t j = 0; j < n; ++j)
-        for (std::size_t r = 0; r < rows; ++r) y(r0 + r, j) = block[r * pitch + j];
+  for (std::size_t r0 = 0; r0 < count; r0 += b.rows) {
+    const std::size_t rows = std::min(b.rows, count - r0);
+    b.gather(x, r0, rows, block);
+    for (std::size_t r = 0; r < rows; ++r) row_kernels().softmax_f32(p, b.row(block, r), b.row(block, r), n, 1);
+    b.scatter(block, r0, rows, y);
+  }
+}
+
+// The backward from the output along strided rows: y and dy gathered, dx written over dy.
+void softmax_backward_strided_f32(const SoftmaxParams& p, std::size_t n, std::size_t count, Lane<const float> y,
+                                  Lane<const float> dy, Lane<float> dx) {
+  const RowBlock b(n, count);
+  thread_local std::vector<float> yblock, gblock;
+  for (std::size_t r0 = 0; r0 < count; r0 += b.rows) {
+    const std::size_t rows = std::min(b.rows, count - r0);
+    b.gather(y, r0, rows, yblock);
+    b.gather(dy, r0, rows, gblock);
+    for (std::size_t r = 0; r < rows; ++r)
+      row_kernels().softmax_backward_f32(p, b.row(yblock, r), b.row(gblock, r), b.row(gblock, r), n, 1);
+    b.scatter(gblock, r0, rows, dx);
   }
 }
 
@@ -498,6 +526,7 @@ void run_axis(const Activation& a, Mode mode, const std::string& what, ConstTens
         if constexpr (std::is_same_v<T, float>) {
           if (use_backward_seam && count == 1 && x.es == 1 && y.es == 1 && g.es == 1)
             return row_kernels().softmax_backward_f32(sp, x.p, g.p, y.p, n, 1);
+          if (use_backward_seam) return softmax_backward_strided_f32(sp, n, count, x, g, y);
         }
         detail::tensor::softmax_backward_rows<T>(sp, n, count, x, static_cast<const std::vector<W>*>(nullptr), g, y, m, sums);
       }
