@@ -2,6 +2,7 @@
 // aliasing), the walk over rows and inner blocks, and the axis functions' row kernels
 // (rows.hpp). docs/tensor.md describes the definitions and edge cases.
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <stdexcept>
@@ -339,6 +340,29 @@ void softmax_strided_f32(const SoftmaxParams& p, std::size_t n, std::size_t coun
   }
 }
 
+// Masked rows: a masked entry is a logit of -inf (z = sign * x), which the row kernel
+// gives probability 0 (log_softmax: -inf), as the definition does, and which takes no
+// part in the max or the sum. Rows the kernel declines (a kept NaN or +inf, or every
+// entry masked or -inf) take the portable kernel with the mask itself.
+void softmax_masked_f32(const SoftmaxParams& p, std::size_t n, std::size_t count, Lane<const float> x, Lane<float> y,
+                        Lane<const bool> mask) {
+  const double inv_temperature = 1.0 / static_cast<double>(p.temperature);
+  const float masked = -static_cast<float>(p.sign) * HUGE_VALF;
+  thread_local std::vector<float> row;
+  thread_local std::vector<detail::tensor::RowStats<double>> st;
+  row.resize(n);
+  for (std::size_t r = 0; r < count; ++r) {
+    for (std::size_t j = 0; j < n; ++j) row[j] = mask(r, j) ? x(r, j) : masked;
+    if (detail::simd::SoftmaxRowsF32(row.data(), row.data(), n, 1, static_cast<float>(p.sign), inv_temperature,
+                                     p.log) == 1) {
+      for (std::size_t j = 0; j < n; ++j) y(r, j) = row[j];
+    } else {
+      const auto one = [r](auto lane) { return decltype(lane){lane.p ? &lane(r, 0) : nullptr, 0, lane.es}; };
+      detail::tensor::softmax_rows<float>(p, n, 1, one(x), one(y), one(mask), st);
+    }
+  }
+}
+
 // The backward from the output along strided rows: y and dy gathered, dx written over dy.
 void softmax_backward_strided_f32(const SoftmaxParams& p, std::size_t n, std::size_t count, Lane<const float> y,
                                   Lane<const float> dy, Lane<float> dx) {
@@ -496,6 +520,7 @@ void run_axis(const Activation& a, Mode mode, const std::string& what, ConstTens
   using W = typename detail::tensor::Wide<T>::type;
   const SoftmaxParams sp = softmax_params(fam, s);
   const bool use_seam = std::is_same_v<T, float> && mode == Mode::forward && softmax_like(fam) && !mask0;
+  const bool use_masked_seam = std::is_same_v<T, float> && mode == Mode::forward && softmax_like(fam) && mask0;
   const bool use_backward_seam = std::is_same_v<T, float> && from_output && softmax_like(fam) && !mask0;
   if constexpr (std::is_same_v<T, float>) {
     // Last axis of C-ordered tensors: every row back to back, in one call.
@@ -517,6 +542,7 @@ void run_axis(const Activation& a, Mode mode, const std::string& what, ConstTens
         if constexpr (std::is_same_v<T, float>) {
           if (use_seam && count == 1 && x.es == 1 && y.es == 1) return row_kernels().softmax_f32(sp, x.p, y.p, n, 1);
           if (use_seam) return softmax_strided_f32(sp, n, count, x, y);
+          if (use_masked_seam) return softmax_masked_f32(sp, n, count, x, y, m);
         }
         detail::tensor::softmax_rows<T>(sp, n, count, x, y, m, st);
       } else if (mode == Mode::backward_x) {
