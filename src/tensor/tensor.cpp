@@ -262,9 +262,11 @@ SoftmaxParams softmax_params(AxisFamily f, const Slots& s) {
 struct RowKernels {
   // `rows` rows of length n, back to back
   void (*softmax_f32)(const SoftmaxParams&, const float* x, float* y, std::size_t n, std::size_t rows);
-  // backward from the output y
-  void (*softmax_backward_f32)(const SoftmaxParams&, const float* y, const float* dy, float* dx, std::size_t n,
-                               std::size_t rows);
+  // backward from the output y, and from x
+  using Backward = void (*)(const SoftmaxParams&, const float* y_or_x, const float* dy, float* dx, std::size_t n,
+                            std::size_t rows);
+  Backward softmax_backward_f32;
+  Backward softmax_backward_x_f32;
 };
 void softmax_rows_f32(const SoftmaxParams& p, const float* x, float* y, std::size_t n, std::size_t rows) {
   const double inv_temperature = 1.0 / static_cast<double>(p.temperature);
@@ -290,8 +292,23 @@ void softmax_backward_rows_f32(const SoftmaxParams& p, const float* y, const flo
                                                  {}, sums);
   }
 }
+void softmax_backward_x_rows_f32(const SoftmaxParams& p, const float* x, const float* dy, float* dx, std::size_t n,
+                                 std::size_t rows) {
+  thread_local std::vector<detail::tensor::RowStats<double>> st;
+  thread_local std::vector<double> yw, sums;
+  for (std::size_t r = 0; r < rows; ++r) {
+    r += detail::simd::SoftmaxBackwardFromXRowsF32(x + r * n, dy + r * n, dx + r * n, n, rows - r,
+                                                   static_cast<float>(p.sign), static_cast<double>(p.temperature),
+                                                   p.log);
+    if (r == rows) return;
+    const Lane<const float> xr{x + r * n, 0, 1};
+    detail::tensor::softmax_wide<float>(p, n, 1, xr, {}, st, yw);
+    detail::tensor::softmax_backward_rows<float>(p, n, 1, xr, &yw, Lane<const float>{dy + r * n, 0, 1},
+                                                 Lane<float>{dx + r * n, 0, 1}, {}, sums);
+  }
+}
 const RowKernels& row_kernels() {
-  static const RowKernels k{softmax_rows_f32, softmax_backward_rows_f32};
+  static const RowKernels k{softmax_rows_f32, softmax_backward_rows_f32, softmax_backward_x_rows_f32};
   return k;
 }
 
@@ -363,9 +380,10 @@ void softmax_masked_f32(const SoftmaxParams& p, std::size_t n, std::size_t count
   }
 }
 
-// The backward from the output along strided rows: y and dy gathered, dx written over dy.
-void softmax_backward_strided_f32(const SoftmaxParams& p, std::size_t n, std::size_t count, Lane<const float> y,
-                                  Lane<const float> dy, Lane<float> dx) {
+// A backward (from y or from x: `kernel`) along strided rows: y or x and dy gathered, dx
+// written over dy.
+void softmax_backward_strided_f32(RowKernels::Backward kernel, const SoftmaxParams& p, std::size_t n, std::size_t count,
+                                  Lane<const float> y, Lane<const float> dy, Lane<float> dx) {
   const RowBlock b(n, count);
   thread_local std::vector<float> yblock, gblock;
   for (std::size_t r0 = 0; r0 < count; r0 += b.rows) {
@@ -373,7 +391,7 @@ void softmax_backward_strided_f32(const SoftmaxParams& p, std::size_t n, std::si
     b.gather(y, r0, rows, yblock);
     b.gather(dy, r0, rows, gblock);
     for (std::size_t r = 0; r < rows; ++r)
-      row_kernels().softmax_backward_f32(p, b.row(yblock, r), b.row(gblock, r), b.row(gblock, r), n, 1);
+      kernel(p, b.row(yblock, r), b.row(gblock, r), b.row(gblock, r), n, 1);
     b.scatter(gblock, r0, rows, dx);
   }
 }
@@ -521,13 +539,15 @@ void run_axis(const Activation& a, Mode mode, const std::string& what, ConstTens
   const SoftmaxParams sp = softmax_params(fam, s);
   const bool use_seam = std::is_same_v<T, float> && mode == Mode::forward && softmax_like(fam) && !mask0;
   const bool use_masked_seam = std::is_same_v<T, float> && mode == Mode::forward && softmax_like(fam) && mask0;
-  const bool use_backward_seam = std::is_same_v<T, float> && from_output && softmax_like(fam) && !mask0;
+  const bool use_backward_seam = std::is_same_v<T, float> && mode != Mode::forward && softmax_like(fam) && !mask0;
+  const RowKernels::Backward backward_kernel =
+      from_output ? row_kernels().softmax_backward_f32 : row_kernels().softmax_backward_x_f32;
   if constexpr (std::is_same_v<T, float>) {
     // Last axis of C-ordered tensors: every row back to back, in one call.
     const bool last_contiguous = axis + 1 == in.rank() && in.is_contiguous() && out.is_contiguous();
     if (use_seam && last_contiguous) return row_kernels().softmax_f32(sp, in.data(), out.data(), n, in.size() / n);
     if (use_backward_seam && last_contiguous && dy.is_contiguous())
-      return row_kernels().softmax_backward_f32(sp, in.data(), dy.data(), out.data(), n, in.size() / n);
+      return backward_kernel(sp, in.data(), dy.data(), out.data(), n, in.size() / n);
   }
   for_each_batch(w, [&](const std::vector<std::ptrdiff_t>& off, std::size_t count,
                         const std::vector<std::ptrdiff_t>& rs) {
@@ -546,13 +566,18 @@ void run_axis(const Activation& a, Mode mode, const std::string& what, ConstTens
         }
         detail::tensor::softmax_rows<T>(sp, n, count, x, y, m, st);
       } else if (mode == Mode::backward_x) {
+        if constexpr (std::is_same_v<T, float>) {
+          if (use_backward_seam && count == 1 && x.es == 1 && y.es == 1 && g.es == 1)
+            return backward_kernel(sp, x.p, g.p, y.p, n, 1);
+          if (use_backward_seam) return softmax_backward_strided_f32(backward_kernel, sp, n, count, x, g, y);
+        }
         detail::tensor::softmax_wide<T>(sp, n, count, x, m, st, yw);
         detail::tensor::softmax_backward_rows<T>(sp, n, count, x, &yw, g, y, m, sums);
       } else {
         if constexpr (std::is_same_v<T, float>) {
           if (use_backward_seam && count == 1 && x.es == 1 && y.es == 1 && g.es == 1)
-            return row_kernels().softmax_backward_f32(sp, x.p, g.p, y.p, n, 1);
-          if (use_backward_seam) return softmax_backward_strided_f32(sp, n, count, x, g, y);
+            return backward_kernel(sp, x.p, g.p, y.p, n, 1);
+          if (use_backward_seam) return softmax_backward_strided_f32(backward_kernel, sp, n, count, x, g, y);
         }
         detail::tensor::softmax_backward_rows<T>(sp, n, count, x, static_cast<const std::vector<W>*>(nullptr), g, y, m, sums);
       }

@@ -470,6 +470,83 @@ bool BackwardRow(const float* y, const float* dy, float* dx, std::size_t n, doub
   return true;
 }
 
+// ---- backward from x ----------------------------------------------------------------
+// y recomputed from x in float64 lanes: e_j = e^((z_j - m)/T) (z = sign x, m its max)
+// by Highway's float64 Exp (1 float64 ULP, as libm's exp in the reference), S = sum e_j
+// and y_j = e_j (1/S), to (n + 3) 2^-53 relative. Then the formulas above: softmax
+// dx_i = y_i ((dy_i - c) - s) sign/T with c = dy at the first maximum, s = sum_j
+// y_j (dy_j - c); log_softmax dx_i = (dy_i - y_i sum_j dy_j)/T, y_i here being the
+// softmax, e^(log_softmax), which needs no log at all. Rows the forward kernel declines
+// (NaN, a z of +inf, only -inf) and rows with a non-finite dy go to the scalar reference.
+template <bool kLog>
+bool BackwardFromXRow(const float* x, const float* dy, float* dx, std::size_t n, float sign, double temperature,
+                      double* e) {
+  const RowMax rm = MaxOfRow(x, n, sign);
+  if (rm.nan || rm.max == HUGE_VALF || rm.max == -HUGE_VALF) return false;
+  const D d;
+  const DH dh;
+  const std::size_t step = hn::Lanes(d);
+  auto wide = [&](const float* p, std::size_t at, std::size_t count, float fill) {
+    return hn::PromoteTo(d, count == step ? hn::LoadU(dh, p + at) : LoadTail(dh, p + at, count, hn::Set(dh, fill)));
+  };
+  const V m = hn::Set(d, static_cast<double>(rm.max)), sg = hn::Set(d, static_cast<double>(sign));
+  const V inv_t = hn::Set(d, 1.0 / temperature);
+  // Pass 1: e (padded with e^-inf = 0), S, sum dy, and dy's finiteness (dy * 0 is NaN
+  // exactly for a non-finite dy).
+  V sum = hn::Zero(d), dsum = hn::Zero(d), poison = hn::Zero(d);
+  for (std::size_t i = 0; i < n; i += step) {
+    const std::size_t count = std::min(step, n - i);
+    const V z = hn::Mul(wide(x, i, count, -sign * HUGE_VALF), sg);
+    const V ev = hn::Exp(d, hn::Mul(hn::Sub(z, m), inv_t));
+    hn::StoreU(ev, d, e + i);
+    sum = hn::Add(sum, ev);
+    const V g = wide(dy, i, count, 0.0f);
+    dsum = hn::Add(dsum, g);
+    poison = hn::Add(poison, hn::Mul(g, hn::Zero(d)));
+  }
+  if (!hn::AllFalse(d, hn::IsNaN(poison))) return false;
+  const V inv_s = hn::Set(d, 1.0 / hn::GetLane(hn::SumOfLanes(d, sum)));
+  auto store = [&](std::size_t at, V r) {
+    const std::size_t count = std::min(step, n - at);
+    if (count == step) hn::StoreU(hn::DemoteTo(dh, r), dh, dx + at);
+    else StoreTail(dh, hn::DemoteTo(dh, r), dx + at, count);
+  };
+  if constexpr (kLog) {
+    const V total = hn::Set(d, hn::GetLane(hn::SumOfLanes(d, dsum)));
+    for (std::size_t i = 0; i < n; i += step) {
+      const V y = hn::Mul(hn::LoadU(d, e + i), inv_s), g = wide(dy, i, std::min(step, n - i), 0.0f);
+      store(i, hn::Mul(hn::Sub(g, hn::Mul(y, total)), inv_t));
+    }
+  } else {
+    // c: dy at the first z equal to the max (y's first maximum)
+    const DF df;
+    const std::size_t fstep = hn::Lanes(df);
+    double c = 0;
+    for (std::size_t at = 0;; at += fstep) {
+      const std::size_t count = std::min(fstep, n - at);
+      const VF v = count == fstep ? hn::LoadU(df, x + at) : LoadTail(df, x + at, count, hn::Set(df, -sign * HUGE_VALF));
+      const intptr_t k = hn::FindFirstTrue(df, hn::Eq(hn::Mul(v, hn::Set(df, sign)), hn::Set(df, rm.max)));
+      if (k >= 0) {
+        c = dy[at + static_cast<std::size_t>(k)];
+        break;
+      }
+    }
+    const V cv = hn::Set(d, c);
+    V s = hn::Zero(d);
+    for (std::size_t i = 0; i < n; i += step) {
+      const V y = hn::Mul(hn::LoadU(d, e + i), inv_s), g = wide(dy, i, std::min(step, n - i), 0.0f);
+      s = hn::Add(s, hn::Mul(y, hn::Sub(g, cv)));  // the padded lanes: y = 0
+    }
+    const V sv = hn::Set(d, hn::GetLane(hn::SumOfLanes(d, s)));
+    const V scale = hn::Set(d, static_cast<double>(sign) / temperature);
+    for (std::size_t i = 0; i < n; i += step) {
+      const V y = hn::Mul(hn::LoadU(d, e + i), inv_s), g = wide(dy, i, std::min(step, n - i), 0.0f);
+      store(i, hn::Mul(hn::Mul(y, hn::Sub(hn::Sub(g, cv), sv)), scale));
+    }
+  }
+  return true;
+}
+
 }  // namespace softmax_row
 
 // dst[c * dst_stride + r] = src[r * src_stride + c] for r < rows, c < cols: the block
@@ -576,6 +653,20 @@ std::size_t SoftmaxBackwardRowsF32Target(const float* y, const float* dy, float*
   return rows;
 }
 
+// Backward from x for rows [0, rows); returns the first row the scalar reference must
+// take, or `rows`. `scratch` holds a row of e (n rounded up to whole vectors).
+std::size_t SoftmaxBackwardFromXRowsF32Target(const float* x, const float* dy, float* dx, std::size_t n,
+                                              std::size_t rows, float sign, double temperature, bool log,
+                                              double* scratch) {
+  using namespace softmax_row;
+  for (std::size_t r = 0; r < rows; ++r, x += n, dy += n, dx += n) {
+    const bool done = log ? BackwardFromXRow<true>(x, dy, dx, n, sign, temperature, scratch)
+                          : BackwardFromXRow<false>(x, dy, dx, n, sign, temperature, scratch);
+    if (!done) return r;
+  }
+  return rows;
+}
+
 }  // namespace HWY_NAMESPACE
 }  // namespace activ::detail::simd
 HWY_AFTER_NAMESPACE();
@@ -587,10 +678,19 @@ HWY_EXPORT(SoftmaxRowsF32Target);
 
 HWY_EXPORT(TransposeF32Target);
 HWY_EXPORT(SoftmaxBackwardRowsF32Target);
+HWY_EXPORT(SoftmaxBackwardFromXRowsF32Target);
 
 std::size_t SoftmaxBackwardRowsF32(const float* y, const float* dy, float* dx, std::size_t n, std::size_t rows,
                                    double sign, double temperature, bool log) {
   return HWY_DYNAMIC_DISPATCH(SoftmaxBackwardRowsF32Target)(y, dy, dx, n, rows, sign, temperature, log);
+}
+
+std::size_t SoftmaxBackwardFromXRowsF32(const float* x, const float* dy, float* dx, std::size_t n, std::size_t rows,
+                                        float sign, double temperature, bool log) {
+  thread_local std::vector<double> scratch;  // e of one row, whole vectors (at most 64 doubles past n)
+  if (scratch.size() < n + 64) scratch.resize(n + 64);
+  return HWY_DYNAMIC_DISPATCH(SoftmaxBackwardFromXRowsF32Target)(x, dy, dx, n, rows, sign, temperature, log,
+                                                                 scratch.data());
 }
 
 void TransposeF32(const float* src, std::ptrdiff_t src_stride, float* dst, std::ptrdiff_t dst_stride,

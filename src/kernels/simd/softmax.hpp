@@ -24,6 +24,13 @@ std::size_t SoftmaxRowsF32(const float* x, float* y, std::size_t n, std::size_t 
 std::size_t SoftmaxBackwardRowsF32(const float* y, const float* dy, float* dx, std::size_t n, std::size_t rows,
                                    double sign, double temperature, bool log);
 
+// Backward from x for rows [0, rows) of length n, back to back: dx for dy, with y
+// recomputed from x in float64 lanes (see softmax.cc). dx may equal dy. Stops at the
+// first row the scalar reference must take (a NaN, a z of +inf, only -inf, or a
+// non-finite dy), without writing it, and returns its index (`rows` when all are done).
+std::size_t SoftmaxBackwardFromXRowsF32(const float* x, const float* dy, float* dx, std::size_t n, std::size_t rows,
+                                        float sign, double temperature, bool log);
+
 // dst[c * dst_stride + r] = src[r * src_stride + c] for r < rows, c < cols (the block
 // copy of the softmax family's other axes); src and dst do not overlap. The loop order
 // favours src (src_in_memory) or dst: the side that is not in cache.
