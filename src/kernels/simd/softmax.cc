@@ -470,13 +470,61 @@ bool BackwardRow(const float* y, const float* dy, float* dx, std::size_t n, doub
   return true;
 }
 
+// ---- float64 pairs (error-free transformations, no FMA needed) -----------------------
+// This file is compiled with -ffp-contract=off, so none of these products or sums fuse.
+struct Pair64 {
+  V hi, lo;
+};
+// a + b = hi + lo exactly (Knuth's TwoSum).
+HWY_INLINE Pair64 TwoSum64(V a, V b) {
+  const V s = hn::Add(a, b), bb = hn::Sub(s, a);
+  return {s, hn::Add(hn::Sub(a, hn::Sub(s, bb)), hn::Sub(b, bb))};
+}
+// a * b = hi + lo exactly (Dekker, with Veltkamp's split into 26-bit halves) for
+// |a|, |b| < 2^995 and a product whose error term is not subnormal.
+HWY_INLINE Pair64 TwoProd64(V a, V b) {
+  const D d;
+  auto split = [&](V v, V& h, V& l) {
+    const V t = hn::Mul(hn::Set(d, 134217729.0), v);  // 2^27 + 1
+    h = hn::Sub(t, hn::Sub(t, v));
+    l = hn::Sub(v, h);
+  };
+  V ah, al, bh, bl;
+  split(a, ah, al);
+  split(b, bh, bl);
+  const V p = hn::Mul(a, b);
+  const V err = hn::Add(hn::Add(hn::Add(hn::Sub(hn::Mul(ah, bh), p), hn::Mul(ah, bl)), hn::Mul(al, bh)), hn::Mul(al, bl));
+  return {p, err};
+}
+// The lanes of hi + lo summed into one pair (TwoSum in scalar: one row's total).
+HWY_INLINE void ReducePair(const Pair64& v, double& hi, double& lo) {
+  const D d;
+  HWY_ALIGN double h[hn::MaxLanes(d)], l[hn::MaxLanes(d)];
+  hn::Store(v.hi, d, h);
+  hn::Store(v.lo, d, l);
+  hi = 0, lo = 0;
+  for (std::size_t k = 0; k < hn::Lanes(d); ++k) {
+    const double s = hi + h[k], bb = s - hi;
+    lo += (hi - (s - bb)) + (h[k] - bb) + l[k];
+    hi = s;
+  }
+  const double s = hi + lo;
+  lo = lo - (s - hi);
+  hi = s;
+}
+
 // ---- backward from x ----------------------------------------------------------------
 // y recomputed from x in float64 lanes: e_j = e^((z_j - m)/T) (z = sign x, m its max)
 // by Highway's float64 Exp (1 float64 ULP, as libm's exp in the reference), S = sum e_j
 // and y_j = e_j (1/S), to (n + 3) 2^-53 relative. Then the formulas above: softmax
 // dx_i = y_i ((dy_i - c) - s) sign/T with c = dy at the first maximum, s = sum_j
-// y_j (dy_j - c); log_softmax dx_i = (dy_i - y_i sum_j dy_j)/T, y_i here being the
-// softmax, e^(log_softmax), which needs no log at all. Rows the forward kernel declines
+// y_j (dy_j - c); log_softmax dx_i = (dy_i - p_i sum_j dy_j)/T with p_i = e_i/S the
+// softmax, which needs no log at all. That difference can cancel far beyond double
+// (tied maxima give p_i = 1/3 - 1e-22, and dy = 0.25 but 0.75 at i gives dx_i ~ 1e-22),
+// so log_softmax computes dx_i = (dy_i S - e_i D)/(S T) with S and D = sum dy as
+// float64 pairs and both products exact (TwoProd64): dy_i S - e_i D is then exact to
+// 2^-100 of its terms, and where e_i is exact (the maxima: e^0 = 1) so is dx_i. An
+// e_i < 1 keeps its exp's 2^-52, which a cancellation there still multiplies. Rows the forward kernel declines
 // (NaN, a z of +inf, only -inf) and rows with a non-finite dy go to the scalar reference.
 template <bool kLog>
 bool BackwardFromXRow(const float* x, const float* dy, float* dx, std::size_t n, float sign, double temperature,
@@ -493,29 +541,43 @@ bool BackwardFromXRow(const float* x, const float* dy, float* dx, std::size_t n,
   const V inv_t = hn::Set(d, 1.0 / temperature);
   // Pass 1: e (padded with e^-inf = 0), S, sum dy, and dy's finiteness (dy * 0 is NaN
   // exactly for a non-finite dy).
-  V sum = hn::Zero(d), dsum = hn::Zero(d), poison = hn::Zero(d);
+  Pair64 sum{hn::Zero(d), hn::Zero(d)}, dsum = sum;  // log_softmax: float64 pairs
+  V poison = hn::Zero(d);
   for (std::size_t i = 0; i < n; i += step) {
     const std::size_t count = std::min(step, n - i);
     const V z = hn::Mul(wide(x, i, count, -sign * HUGE_VALF), sg);
     const V ev = hn::Exp(d, hn::Mul(hn::Sub(z, m), inv_t));
     hn::StoreU(ev, d, e + i);
-    sum = hn::Add(sum, ev);
     const V g = wide(dy, i, count, 0.0f);
-    dsum = hn::Add(dsum, g);
+    if constexpr (kLog) {
+      const Pair64 a = TwoSum64(sum.hi, ev), b = TwoSum64(dsum.hi, g);
+      sum = {a.hi, hn::Add(sum.lo, a.lo)};
+      dsum = {b.hi, hn::Add(dsum.lo, b.lo)};
+    } else {
+      sum.hi = hn::Add(sum.hi, ev);
+    }
     poison = hn::Add(poison, hn::Mul(g, hn::Zero(d)));
   }
   if (!hn::AllFalse(d, hn::IsNaN(poison))) return false;
-  const V inv_s = hn::Set(d, 1.0 / hn::GetLane(hn::SumOfLanes(d, sum)));
+  double s_hi = 0, s_lo = 0;
+  ReducePair(sum, s_hi, s_lo);
+  const V inv_s = hn::Set(d, 1.0 / s_hi);
   auto store = [&](std::size_t at, V r) {
     const std::size_t count = std::min(step, n - at);
     if (count == step) hn::StoreU(hn::DemoteTo(dh, r), dh, dx + at);
     else StoreTail(dh, hn::DemoteTo(dh, r), dx + at, count);
   };
   if constexpr (kLog) {
-    const V total = hn::Set(d, hn::GetLane(hn::SumOfLanes(d, dsum)));
+    double d_hi = 0, d_lo = 0;
+    ReducePair(dsum, d_hi, d_lo);
+    const V sh = hn::Set(d, s_hi), sl = hn::Set(d, s_lo), dh_ = hn::Set(d, d_hi), dl = hn::Set(d, d_lo);
+    const V scale = hn::Mul(inv_s, inv_t);
     for (std::size_t i = 0; i < n; i += step) {
-      const V y = hn::Mul(hn::LoadU(d, e + i), inv_s), g = wide(dy, i, std::min(step, n - i), 0.0f);
-      store(i, hn::Mul(hn::Sub(g, hn::Mul(y, total)), inv_t));
+      const V ev = hn::LoadU(d, e + i), g = wide(dy, i, std::min(step, n - i), 0.0f);
+      const Pair64 p = TwoProd64(g, sh), q = TwoProd64(ev, dh_);
+      const Pair64 h = TwoSum64(p.hi, hn::Neg(q.hi));
+      const V tail = hn::Add(hn::Sub(hn::Add(p.lo, hn::Mul(g, sl)), hn::Add(q.lo, hn::Mul(ev, dl))), h.lo);
+      store(i, hn::Mul(hn::Add(h.hi, tail), scale));
     }
   } else {
     // c: dy at the first z equal to the max (y's first maximum)
