@@ -257,6 +257,20 @@ HWY_INLINE void StoreTail(Dx d, hn::Vec<Dx> v, hn::TFromD<Dx>* p, std::size_t co
 #endif
 }
 
+// The largest lane. EMU128's MaxOfLanes starts from the lowest finite value, so a
+// vector of -inf would give -FLT_MAX there (and an all -inf row would not be declined).
+HWY_INLINE float MaxLane(DF d, VF v) {
+#if HWY_TARGET == HWY_EMU128
+  HWY_ALIGN float lanes[hn::MaxLanes(d)];
+  hn::Store(v, d, lanes);
+  float m = -HUGE_VALF;
+  for (std::size_t k = 0; k < hn::Lanes(d); ++k) m = std::max(m, lanes[k]);
+  return m;
+#else
+  return hn::GetLane(hn::MaxOfLanes(d, v));
+#endif
+}
+
 struct RowMax {
   float max;
   bool nan;
@@ -287,7 +301,7 @@ HWY_INLINE RowMax MaxOfRow(const float* x, std::size_t n, float sign) {
     nan = hn::Or(nan, hn::IsNaN(a));
     m1 = hn::Max(m1, hn::Mul(a, s));
   }
-  return {hn::GetLane(hn::MaxOfLanes(d, hn::Max(m0, m1))), !hn::AllFalse(d, nan)};
+  return {MaxLane(d, hn::Max(m0, m1)), !hn::AllFalse(d, nan)};
 }
 
 // Row constants for pass 2's float64 lanes (log_softmax's d).
@@ -413,7 +427,7 @@ HWY_INLINE float FiniteMax(const float* y, const float* dy, std::size_t n) {
   for (; i + step <= n; i += step) visit(hn::LoadU(d, y + i), hn::LoadU(d, dy + i));
   if (i < n) visit(LoadTail(d, y + i, n - i, hn::Set(d, -FLT_MAX)), LoadTail(d, dy + i, n - i, hn::Zero(d)));
   if (!hn::AllFalse(d, hn::IsNaN(poison))) return NAN;
-  return hn::GetLane(hn::MaxOfLanes(d, m));
+  return MaxLane(d, m);
 }
 
 template <bool kLog>
