@@ -1,6 +1,7 @@
-// kernels(Family): the scalar kernels, with float32 (and float64 for the exact
-// piecewise-linear families, and float32 backward from the output) replaced by the SIMD
-// bodies of src/kernels/simd/.
+// kernels(Family): the scalar kernels, with float32 (float64 for the exact
+// piecewise-linear families and, in double-double, for exponential, elu, sigmoid,
+// log_sigmoid, swish and softplus; float32 backward from the output) replaced by the
+// SIMD bodies of src/kernels/simd/.
 #include <array>
 
 #include "kernels/kernels.hpp"
@@ -70,6 +71,12 @@ Kernels assemble(Family f) {
     case Family::thresholded_relu: ACTIV_USE_F64(ThresholdedRelu, thresholded_relu); break;
     case Family::hard_shrink: ACTIV_USE_F64(HardShrink, hard_shrink); break;
     case Family::soft_shrink: ACTIV_USE_F64(SoftShrink, soft_shrink); break;
+    case Family::exponential: ACTIV_USE_F64(Exponential, exponential); break;
+    case Family::elu: ACTIV_USE_F64(Elu, elu); break;
+    case Family::sigmoid: ACTIV_USE_F64(Sigmoid, sigmoid); break;
+    case Family::log_sigmoid: ACTIV_USE_F64(LogSigmoid, log_sigmoid); break;
+    case Family::swish: ACTIV_USE_F64(Swish, swish); break;
+    case Family::softplus: ACTIV_USE_F64(Softplus, softplus); break;
     default: break;
   }
 #undef ACTIV_USE_F64
