@@ -209,7 +209,8 @@ struct Swish {
     // At the infinite ends x * 0 is the limit 0 with x's sign (x * 1 is x).
     const V flat = hn::IfThenElse(hn::Gt(bx.hi, hn::Zero(d)), x, hn::CopySign(hn::Zero(d), x));
     const V at_inf = c.beta.hi == 0 ? x : flat;
-    const V far = hn::IfThenElse(hn::Lt(bx.hi, Lit(-1100.0)), hn::CopySign(hn::Zero(d), x), y);
+    // x e^bx below the subnormals; x = +-0 gives x * 1/2, itself.
+    const V far = hn::IfThenElse(hn::Or(hn::Lt(bx.hi, Lit(-1100.0)), hn::Eq(x, hn::Zero(d))), hn::CopySign(hn::Zero(d), x), y);
     return hn::IfThenElse(hn::IsInf(x), at_inf, far);
   }
   static Scaled Derivative(const Constants& c, V x) {
@@ -312,7 +313,11 @@ bool Backward(const Slots& s, const double* x, const double* dy, double* dx, std
     }
     const V xv = full ? hn::LoadU(d, x + i) : hn::Load(d, bx);
     const V dyv = full ? hn::LoadU(d, dy + i) : hn::Load(d, bdy);
-    const V g = hn::IfThenElse(hn::IsNaN(xv), xv, RoundScaled(MulScaled(dyv, Op::Derivative(c, xv))));
+    const Scaled f = Op::Derivative(c, xv);
+    const V r = RoundScaled(MulScaled(dyv, f));
+    // A zero result takes the sign of dy * f' (the pair arithmetic turns -0 into +0).
+    const V signed_r = hn::IfThenElse(hn::Eq(r, hn::Zero(d)), hn::CopySign(r, hn::Mul(dyv, f.v.hi)), r);
+    const V g = hn::IfThenElse(hn::IsNaN(xv), xv, signed_r);
     if constexpr (HasRoots<Op>) {
       if (!hn::AllFalse(d, Op::NearRoot(c, xv))) {
         // Copies first: dx may be x or dy.
