@@ -1,6 +1,6 @@
 // kernels(Family): the scalar kernels, with float32 (float64 for the exact
 // piecewise-linear families and, in double-double, for exponential, elu, sigmoid,
-// log_sigmoid, swish and softplus; float32 backward from the output) replaced by the
+// log_sigmoid, swish, softplus, tanh, tanh_shrink, mish, gelu's tanh form and log1mexp; float32 backward from the output) replaced by the
 // SIMD bodies of src/kernels/simd/.
 #include <array>
 
@@ -77,6 +77,11 @@ Kernels assemble(Family f) {
     case Family::log_sigmoid: ACTIV_USE_F64(LogSigmoid, log_sigmoid); break;
     case Family::swish: ACTIV_USE_F64(Swish, swish); break;
     case Family::softplus: ACTIV_USE_F64(Softplus, softplus); break;
+    case Family::tanh: ACTIV_USE_F64(Tanh, tanh); break;
+    case Family::tanh_shrink: ACTIV_USE_F64(TanhShrink, tanh_shrink); break;
+    case Family::mish: ACTIV_USE_F64(Mish, mish); break;
+    case Family::gelu: ACTIV_USE_F64(GeluTanh, gelu); break;  // the erf form returns false
+    case Family::log1mexp: ACTIV_USE_F64(Log1mexp, log1mexp); break;
     default: break;
   }
 #undef ACTIV_USE_F64

@@ -25,13 +25,13 @@
 //  otherwise, where |e^x - 1| >= 0.0054 magnifies the relative error by at most 185:
 //  2^-66.
 //
-// Log1p(e) for e in [0, 1] (softplus, log_sigmoid):
-//  - e < 2^-7: the series e - e^2/2 + e^3 (1/3 - e/4 + ... - e^6/9); the dropped e^10/10
+// Log1p(e) for e in [-1/2, 1] (softplus, log_sigmoid; log1mexp with e < 0):
+//  - |e| < 2^-7: the series e - e^2/2 + e^3 (1/3 - e/4 + ... - e^6/9); the dropped e^10/10
 //    is 2^-66 of e; e - e^2/2 is a pair (TwoProd), the rest (< 2^-15.6 e) in double.
-//  - e >= 2^-7: one Newton step for e^y = 1 + e from Highway's Log1p (y0 within a few
+//  - |e| >= 2^-7: one Newton step for e^y = 1 + e from Highway's Log1p (y0 within a few
 //    ULP): y1 = y0 + ((1 + e) e^-y0 - 1), with e^-y0 from Exp. The step's own error is
 //    (y0 - y)^2 / 2 < 2^-100; Exp's 2^-74 relative is an absolute error in y1 below 2^-73,
-//    and y >= log(1 + 2^-7) > 2^-7.1: 2^-66 relative.
+//    and |y| >= log(1 + 2^-7) > 2^-7.1: 2^-66 relative.
 #if defined(ACTIV_KERNELS_SIMD_DD64_INL_H_) == defined(HWY_TARGET_TOGGLE)
 #ifdef ACTIV_KERNELS_SIMD_DD64_INL_H_
 #undef ACTIV_KERNELS_SIMD_DD64_INL_H_
@@ -240,10 +240,10 @@ HWY_INLINE DD Expm1(V xh, V xl) {
   return Select(hn::Eq(e.k, hn::Zero(D())), e.em1, big);
 }
 
-// ---- log(1 + e), e in [0, 1] -------------------------------------------------------
+// ---- log(1 + e), e in [-1/2, 1] ----------------------------------------------------
 HWY_INLINE DD Log1p(DD e) {
   const D d;
-  // Series for e < 2^-7: e - e^2/2 + e^3 (1/3 - e/4 + e^2/5 - e^3/6 + e^4/7 - e^5/8 + e^6/9).
+  // Series for |e| < 2^-7: e - e^2/2 + e^3 (1/3 - e/4 + e^2/5 - e^3/6 + e^4/7 - e^5/8 + e^6/9).
   const V x = e.hi;
   const DD sq = TwoProd(x, x);
   const V c = hn::MulAdd(x, hn::MulAdd(x, hn::MulAdd(x, Lit(1.0 / 9), Lit(-1.0 / 8)), Lit(1.0 / 7)), Lit(-1.0 / 6));
@@ -253,13 +253,26 @@ HWY_INLINE DD Log1p(DD e) {
   const V low = hn::Add(hn::Sub(hn::NegMulAdd(x, e.lo, e.lo), hn::Mul(sq.lo, Lit(0.5))), tail);
   const DD lead = FastTwoSum(x, hn::Mul(sq.hi, Lit(-0.5)));
   const DD series = FastTwoSum(lead.hi, hn::Add(lead.lo, low));
-  // Newton step for e >= 2^-7.
+  // Newton step for |e| >= 2^-7.
   const V y0 = hn::Log1p(d, x);
   const Scaled inv = Exp(hn::Neg(y0), hn::Zero(d));
   const DD w = Mul(Mul(Add(Exact(Lit(1.0)), e), inv.v), Pow2(inv.m));
   const DD step = Add(w, Lit(-1.0));
   const DD newton = Add(step, y0);
-  return Select(hn::Lt(x, Lit(0x1p-7)), series, newton);
+  return Select(hn::Lt(hn::Abs(x), Lit(0x1p-7)), series, newton);
+}
+
+// ---- log(u), u in [2^-900, 1] -------------------------------------------------------
+// One Newton step for e^y = u from Highway's Log (y0 within a few ULP, |y0 - y| < 2^-40
+// for |y| <= 624): y1 = y0 + (u e^-y0 - 1), u 2^m exact, e^-y0 = v 2^m from Exp. The
+// step's own error is (y0 - y)^2 / 2 < 2^-80; Exp's 2^-74 relative error is an absolute
+// error below 2^-73 in y1, so 2^-73 relative wherever |y| >= 1/2 (log1mexp: u <= 1/2).
+HWY_INLINE DD Log(DD u) {
+  const D d;
+  const V y0 = hn::Log(d, u.hi);
+  const Scaled inv = Exp(hn::Neg(y0), hn::Zero(d));
+  const DD w = Mul(Mul(u, Pow2(hn::Min(inv.m, Lit(1000.0)))), inv.v);
+  return Add(Add(w, Lit(-1.0)), y0);
 }
 
 }  // namespace dd64

@@ -61,7 +61,12 @@
   X(Sigmoid)                          \
   X(LogSigmoid)                       \
   X(Swish)                            \
-  X(Softplus)
+  X(Softplus)                         \
+  X(Tanh)                             \
+  X(TanhShrink)                       \
+  X(Mish)                             \
+  X(GeluTanh)                         \
+  X(Log1mexp)
 
 // Backward from the forward's output y (Kernels::backward_from_output_f32), for the
 // families whose derivative follows from y; only called for settings where it does.

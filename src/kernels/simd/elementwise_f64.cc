@@ -21,6 +21,7 @@
 #include <cstring>
 
 #include "kernels/kernels.hpp"
+#include "kernels/scalar/gelu.hpp"
 #include "kernels/scalar/logistic.hpp"
 #include "kernels/simd/dd64-inl.h"
 #include "kernels/simd/elementwise.hpp"
@@ -262,6 +263,199 @@ struct Softplus {
   }
 };
 
+// tanh(|x|) = -expm1(-2|x|) / (2 + expm1(-2|x|)): no 1 - e^-2|x| cancellation near 0,
+// and the sign copied from x.
+HWY_INLINE DD TanhAbs(V x) {
+  const D d;
+  const DD em1 = Expm1(hn::Mul(Lit(-2.0), hn::Abs(x)), hn::Zero(d));
+  return Div(Neg(em1), Add(em1, Exact(Lit(2.0))));
+}
+
+struct Tanh {
+  struct Constants {
+    explicit Constants(const Slots&) {}
+    static bool Applies(const Slots&) { return true; }
+  };
+  static V Forward(const Constants&, V x) { return hn::CopySign(Round(TanhAbs(x)), x); }
+  // 1 - tanh^2 = 4e / (1 + e)^2, e = e^-2|x| (scaled: it reaches the subnormals).
+  static Scaled Derivative(const Constants&, V x) {
+    const Scaled e = Exp(hn::Mul(Lit(-2.0), hn::Abs(x)));
+    const DD den = Add(Unscale(e), Exact(Lit(1.0)));
+    return {Div(Mul(e.v, Lit(4.0)), Mul(den, den)), e.m};
+  }
+};
+
+// x - tanh(x); below |x| = 1/16, where that cancels (by up to 3/x^2 = 2^9.6 at 1/16,
+// which leaves the pair within 2^-56), the scalar kernel's Taylor series with x^3 and
+// its leading coefficient -1/3 as pairs (the rest is below 2^-11 of it).
+struct TanhShrink {
+  struct Constants {
+    explicit Constants(const Slots&) {}
+    static bool Applies(const Slots&) { return true; }
+  };
+  static V Forward(const Constants&, V x) {
+    const D d;
+    const V large = Round(Add(Exact(x), Neg(Select(hn::Lt(x, hn::Zero(d)), Neg(TanhAbs(x)), TanhAbs(x)))));
+    const DD z = TwoProd(x, x);
+    V q = Lit(-929569.0 / 638512875.0);
+    q = hn::MulAdd(q, z.hi, Lit(21844.0 / 6081075.0));
+    q = hn::MulAdd(q, z.hi, Lit(-1382.0 / 155925.0));
+    q = hn::MulAdd(q, z.hi, Lit(62.0 / 2835.0));
+    q = hn::MulAdd(q, z.hi, Lit(-17.0 / 315.0));
+    q = hn::MulAdd(q, z.hi, Lit(2.0 / 15.0));
+    const DD third = {Lit(-0x1.5555555555555p-2), Lit(-0x1.5555555555555p-56)};  // -1/3 to 2^-108
+    const DD p = Add(third, hn::Mul(q, z.hi));
+    // -x^3 p, with x scaled by 2^300 below 2^-200 (x^3 would reach the subnormals, where
+    // the pairs' low parts are not exact) and 0 below 2^-400 (x^3 / 3 < 2^-1201).
+    const V mag = hn::Abs(x);
+    const auto scaled = hn::Lt(mag, Lit(0x1p-200));
+    const V xs = hn::IfThenElse(scaled, hn::Mul(x, Lit(0x1p300)), x);
+    const DD x3 = Mul(TwoProd(xs, xs), xs);
+    const V small = hn::Neg(RoundScaled(Mul(x3, p), hn::IfThenElseZero(scaled, Lit(-900.0))));
+    const V series = hn::IfThenElse(hn::Lt(mag, Lit(0x1p-400)), hn::CopySign(hn::Zero(d), x), hn::CopySign(small, x));
+    const V y = hn::IfThenElse(hn::Lt(mag, Lit(0.0625)), series, large);
+    return hn::IfThenElse(hn::IsInf(x), x, y);
+  }
+  // tanh^2; below 2^-300, tanh(x) = x to 2^-600 and x^2 is formed from x 2^400 (x^2 may
+  // be subnormal).
+  static Scaled Derivative(const Constants&, V x) {
+    const DD t = TanhAbs(x);
+    const auto tiny = hn::Lt(hn::Abs(x), Lit(0x1p-300));
+    const V xs = hn::Mul(x, Lit(0x1p400));
+    return Select(tiny, Scaled{TwoProd(xs, xs), Lit(-800.0)}, Plain(Mul(t, t)));
+  }
+};
+
+// x tanh(softplus(x)) = x n / (n + 2), n = e^x (e^x + 2): a quotient of positive terms,
+// scaled by e^x where that reaches the subnormals (x << 0). For x > 40 the result is
+// x within 2x e^-2x (< 2^-110 relative).
+struct Mish {
+  struct Constants {
+    explicit Constants(const Slots&) {}
+    static bool Applies(const Slots&) { return true; }
+  };
+  struct Parts {
+    Scaled e;  // e^x
+    DD eu;     // e^x unscaled (0 below 2^-1000)
+    DD inv;    // 1 / (n + 2)
+  };
+  static Parts PartsOf(V x) {
+    const Scaled e = Exp(hn::Min(x, Lit(40.0)));
+    const DD eu = Unscale(e);
+    const DD n = Mul(eu, Add(eu, Exact(Lit(2.0))));
+    return {e, eu, Div(Exact(Lit(1.0)), Add(n, Exact(Lit(2.0))))};
+  }
+  static V Forward(const Constants&, V x) {
+    const D d;
+    const Parts p = PartsOf(x);
+    // t = e (e + 2) / (n + 2), scaled by e's exponent.
+    const Scaled t = {Mul(Mul(p.e.v, Add(p.eu, Exact(Lit(2.0)))), p.inv), p.e.m};
+    const V y = RoundScaled(MulScaled(x, t));
+    const auto flat = hn::Or(hn::Lt(x, Lit(-1100.0)), hn::Eq(x, hn::Zero(d)));  // x e^x underflows; +-0
+    return hn::IfThenElse(hn::Gt(x, Lit(40.0)), x, hn::IfThenElse(flat, hn::CopySign(hn::Zero(d), x), y));
+  }
+  // f' = t + x sigma(x) (1 - t)(1 + t) = e [(e + 2) / (n + 2) + x (1 - t)(1 + t) / (1 + e)],
+  // 1 - t = 2 / (n + 2), 1 + t = (2n + 2) / (n + 2); 1 for x > 40 (within 4x e^-2x).
+  static Scaled Derivative(const Constants&, V x) {
+    const Parts p = PartsOf(x);
+    const DD n = Mul(p.eu, Add(p.eu, Exact(Lit(2.0))));
+    const DD first = Mul(Add(p.eu, Exact(Lit(2.0))), p.inv);
+    const DD one_minus_sq = Mul(Mul(Mul(Add(Mul(n, Lit(2.0)), Exact(Lit(2.0))), Lit(2.0)), p.inv), p.inv);
+    const DD second = Div(Mul(one_minus_sq, hn::Min(hn::Max(x, Lit(-1100.0)), Lit(40.0))), Add(p.eu, Exact(Lit(1.0))));
+    const Scaled y = {Mul(p.e.v, Add(first, second)), p.e.m};
+    const Scaled above = Select(hn::Gt(x, Lit(40.0)), Plain(Exact(Lit(1.0))), y);
+    return Select(hn::Lt(x, Lit(-1100.0)), Plain(Exact(Lit(-0.0))), above);  // -> 0 from below
+  }
+  static hn::Mask<D> NearRoot(const Constants&, V x) {
+    return hn::Lt(hn::Abs(hn::Add(x, Lit(1.1924312145154950))), Lit(0.06));
+  }
+  static bool ScalarNearRoot(const Slots& s, double x) { return scalar::Mish::near_derivative_root(s, static_cast<long double>(x)); }
+  static constexpr Family kFamily = Family::mish;
+};
+
+// gelu's tanh form, x sigma(2u), u = sqrt(2/pi) (x + 0.044715 x^3) with both constants as
+// pairs (the oracle's decimal 0.044715); f' = sigma(2u) (1 + 2x sigma(-2u) u'). The erf
+// form returns false (scalar kernel). x is clamped to 1e100 inside u (x^3 stays finite;
+// beyond, sigma is 0 or 1 to far below a ULP).
+struct GeluTanh {
+  struct Constants {
+    explicit Constants(const Slots&) {}
+    static bool Applies(const Slots& s) { return s[0] != 0; }
+  };
+  static DD SqrtTwoOverPi() { return {Lit(0x1.9884533d43651p-1), Lit(-0x1.cbc0d30ebfd15p-55)}; }
+  static DD Cubic() { return {Lit(0x1.6e4e26d4801f7p-5), Lit(0x1.441355475a31ap-59)}; }
+  static DD ThreeCubic() { return {Lit(0x1.12ba9d1f60179p-3), Lit(0x1.f30e7ff583a54p-57)}; }
+  static V Clamped(V x) { return hn::Min(hn::Max(x, Lit(-1e100)), Lit(1e100)); }
+  static DD TwoU(V xc) {
+    const DD x2 = TwoProd(xc, xc);
+    const DD inner = Add(Mul(Mul(x2, Cubic()), xc), Exact(xc));
+    return Mul(Mul(inner, SqrtTwoOverPi()), Lit(2.0));
+  }
+  static V Forward(const Constants&, V x) {
+    const D d;
+    const DD u2 = TwoU(Clamped(x));
+    const V y = RoundScaled(MulScaled(x, LogisticsOf(u2.hi, u2.lo).pos));
+    const auto flat = hn::Or(hn::Lt(u2.hi, Lit(-1100.0)), hn::Eq(x, hn::Zero(d)));  // x e^2u underflows; +-0
+    const V finite = hn::IfThenElse(flat, hn::CopySign(hn::Zero(d), x), y);
+    return hn::IfThenElse(hn::IsInf(x), hn::IfThenElse(hn::Gt(x, hn::Zero(d)), x, Lit(-0.0)), finite);
+  }
+  static Scaled Derivative(const Constants&, V x) {
+    const D d;
+    const V xc = Clamped(x);
+    const DD u2 = TwoU(xc);
+    const Logistics l = LogisticsOf(u2.hi, u2.lo);
+    // 2x u' = 2 sqrt(2/pi) x (1 + 3 0.044715 x^2)
+    const DD two_x_du = Mul(Mul(Add(Mul(TwoProd(xc, xc), ThreeCubic()), Exact(Lit(1.0))), SqrtTwoOverPi()), hn::Add(xc, xc));
+    const DD up = Mul(l.large, Add(Mul(two_x_du, Unscale(l.small)), Exact(Lit(1.0))));
+    const Scaled down = {Mul(l.small.v, Add(Mul(two_x_du, l.large), Exact(Lit(1.0)))), l.small.m};
+    const Scaled y = Select(hn::Ge(u2.hi, hn::Zero(d)), Plain(up), down);
+    return Select(hn::Lt(u2.hi, Lit(-1100.0)), Plain(Exact(Lit(-0.0))), y);  // -> 0 from below
+  }
+  static hn::Mask<D> NearRoot(const Constants&, V x) { return hn::Lt(hn::Abs(hn::Add(x, Lit(0.752))), Lit(0.06)); }
+  static bool ScalarNearRoot(const Slots& s, double x) { return scalar::Gelu::near_derivative_root(s, static_cast<long double>(x)); }
+  static constexpr Family kFamily = Family::gelu;
+};
+
+// log(1 - e^-x), x >= 0: log(-expm1(-x)) up to ln 2 and log1p(-e^-x) above, as the scalar
+// kernel; the right tail is -e^-x (1 + e^-x / 2), scaled (it reaches the subnormals);
+// below 2^-900, log(-expm1(-x)) is log(x 2^200) - 200 ln 2 to 2^-900. f' = 1 / expm1(x),
+// e^-x / (1 - e^-x) above 1 (scaled).
+struct Log1mexp {
+  struct Constants {
+    explicit Constants(const Slots&) {}
+    static bool Applies(const Slots&) { return true; }
+  };
+  static V Forward(const Constants&, V x) {
+    const D d;
+    // Up to ln 2 (x <= the double below ln 2 is the scalar kernel's x < ln 2).
+    const DD em1 = Expm1(hn::Neg(x), hn::Zero(d));
+    const auto tiny = hn::Lt(x, Lit(0x1p-900));
+    const DD u = Select(tiny, Exact(hn::Mul(x, Lit(0x1p200))), Neg(em1));
+    const DD ln2_200 = Mul(DD{Lit(0x1.62e42fefa39efp-1), Lit(0x1.abc9e3b39803fp-56)}, Lit(200.0));
+    const DD low = Add(dd64::Log(u), Select(tiny, Neg(ln2_200), Exact(hn::Zero(d))));
+    // Above ln 2.
+    const Scaled e = Exp(hn::Neg(x));
+    const DD eu = Unscale(e);
+    const Scaled right_tail = {Neg(Mul(e.v, Add(Exact(Lit(1.0)), hn::Mul(eu.hi, Lit(0.5))))), e.m};
+    const Scaled high = Select(hn::Lt(e.m, Lit(-60.0)), right_tail, Plain(dd64::Log1p(Neg(eu))));
+    const V y = RoundScaled(Select(hn::Le(x, Lit(0x1.62e42fefa39efp-1)), Plain(low), high));
+    const V zero_in = Lit(-HUGE_VAL), inf_in = Lit(-0.0);  // log(0) and log1p(-0)
+    const V special = hn::IfThenElse(hn::Eq(x, hn::Zero(d)), zero_in, hn::IfThenElse(hn::IsInf(x), inf_in, y));
+    return hn::IfThenElse(hn::Lt(x, hn::Zero(d)), Lit(NAN), special);
+  }
+  static Scaled Derivative(const Constants&, V x) {
+    const D d;
+    const Scaled low = Plain(Div(Exact(Lit(1.0)), Expm1(hn::Min(x, Lit(1.0)), hn::Zero(d))));
+    const Scaled e = Exp(hn::Neg(x));
+    const Scaled high = {Div(e.v, Add(Neg(Unscale(e)), Exact(Lit(1.0)))), e.m};
+    const Scaled y = Select(hn::Gt(x, Lit(1.0)), high, low);
+    // |x| < 2^-900: 1 / x to 2^-901, as (1 / (x 2^200)) 2^200 (1 / x may overflow).
+    const Scaled tiny = {Div(Exact(Lit(1.0)), hn::Mul(x, Lit(0x1p200))), Lit(200.0)};
+    const Scaled nonzero = Select(hn::Lt(hn::Abs(x), Lit(0x1p-900)), tiny, y);
+    return Select(hn::Eq(x, hn::Zero(d)), Plain(Exact(hn::Div(Lit(1.0), x))), nonzero);  // 1 / +-0
+  }
+};
+
 // ---- loops ---------------------------------------------------------------------------
 
 template <class Op>
@@ -315,9 +509,11 @@ bool Backward(const Slots& s, const double* x, const double* dy, double* dx, std
     const V dyv = full ? hn::LoadU(d, dy + i) : hn::Load(d, bdy);
     const Scaled f = Op::Derivative(c, xv);
     const V r = RoundScaled(MulScaled(dyv, f));
-    // A zero result takes the sign of dy * f' (the pair arithmetic turns -0 into +0).
+    // A zero result takes the sign of dy * f' (the pair arithmetic turns -0 into +0); an
+    // infinite f' (log1mexp at 0) is dy * inf.
     const V signed_r = hn::IfThenElse(hn::Eq(r, hn::Zero(d)), hn::CopySign(r, hn::Mul(dyv, f.v.hi)), r);
-    const V g = hn::IfThenElse(hn::IsNaN(xv), xv, signed_r);
+    const V with_inf = hn::IfThenElse(hn::IsInf(f.v.hi), hn::Mul(dyv, f.v.hi), signed_r);
+    const V g = hn::IfThenElse(hn::IsNaN(xv), xv, with_inf);
     if constexpr (HasRoots<Op>) {
       if (!hn::AllFalse(d, Op::NearRoot(c, xv))) {
         // Copies first: dx may be x or dy.
@@ -353,6 +549,11 @@ struct Sigmoid;
 struct LogSigmoid;
 struct Swish;
 struct Softplus;
+struct Tanh;
+struct TanhShrink;
+struct Mish;
+struct GeluTanh;
+struct Log1mexp;
 
 #endif  // HWY_NATIVE_FMA
 
