@@ -108,11 +108,13 @@ std::vector<double> hard_points() {
   }
   // swish'(u) = 0 at u = -1.27846454276107380 (for beta = 1, 1.7, -0.6) and mish'(x) = 0
   // at x = -1.19243121451549500: the window the scalar kernel takes and its edges.
-  // gelu's tanh form: -0.75277... (also the window's edges around -0.752).
-  for (double beta : {1.0, 1.7, -0.6, 1.2784645427610738 / 1.1924312145154950, 1.2784645427610738 / 0.7527765}) {
-    const double root = -1.2784645427610738 / beta;
+  // gelu's tanh form: -0.75246142207101626. Around each: +-64 ULP, the SIMD bodies'
+  // binary128 window (2^-10) and its edges, and the scalar kernel's (0.05).
+  for (double root : {-1.2784645427610737, -1.2784645427610737 / 1.7, -1.2784645427610737 / -0.6,
+                      -1.1924312145154952, -0.7524614220710163}) {
     for (double v : neighbours(root, 64)) x.push_back(v);
-    for (double t = -0.08; t <= 0.08; t += 0.001) x.push_back(root + t / std::fabs(beta));
+    for (double t = -0.08; t <= 0.08; t += 0.0005) x.push_back(root + t);
+    for (double t = -0x1p-9; t <= 0x1p-9; t += 0x1p-14) x.push_back(root + t);
   }
   // A dense random sample: uniform in [-800, 800], log-uniform magnitudes, and raw bits.
   std::mt19937_64 rng(64);

@@ -6,8 +6,9 @@
 // within ~2^-100 per operation) and rounds once at the end, through dd64::RoundScaled,
 // which also rounds the subnormal tails correctly: forward within 0.5 + 2^-8 ULP. The
 // derivative times dy is one more double-double product before that rounding.
-// The roots of swish' (where the value comes from cancellation beyond double-double)
-// go to the scalar kernel's binary128 evaluation lane by lane.
+// Within 2^-10 of the roots of swish', mish' and gelu' (where the value comes from
+// cancellation beyond double-double) lanes go to the scalar kernel's binary128
+// evaluation one by one ("Derivative roots" below).
 // Parameters come from the long double slots as exact pairs; settings a body does not
 // cover (say swish with |beta| outside [2^-20, 2^20]) return false, having written
 // nothing, and the scalar kernel runs.
@@ -21,8 +22,6 @@
 #include <cstring>
 
 #include "kernels/kernels.hpp"
-#include "kernels/scalar/gelu.hpp"
-#include "kernels/scalar/logistic.hpp"
 #include "kernels/simd/dd64-inl.h"
 #include "kernels/simd/elementwise.hpp"
 
@@ -228,11 +227,9 @@ struct Swish {
     return Select(hn::Lt(bx.hi, Lit(-1100.0)), Plain(Exact(Lit(-0.0))), y);
   }
   // The lanes the scalar kernel recomputes in binary128 (its own test decides).
-  static hn::Mask<D> NearRoot(const Constants& c, V x) {
-    const V bx = hn::Mul(Lit(c.beta.hi), x);
-    return hn::Lt(hn::Abs(hn::Add(bx, Lit(1.2784645427610738))), Lit(0.06));
+  static V RootDistance(const Constants& c, V x) {  // in bx; silu'(u) = 0 at u = -1.27846454276107
+    return hn::Abs(hn::Add(hn::Mul(Lit(c.beta.hi), x), Lit(1.2784645427610737)));
   }
-  static bool ScalarNearRoot(const Slots& s, double x) { return scalar::Swish::near_derivative_root(s, static_cast<long double>(x)); }
   static constexpr Family kFamily = Family::swish;
 };
 
@@ -366,10 +363,7 @@ struct Mish {
     const Scaled above = Select(hn::Gt(x, Lit(40.0)), Plain(Exact(Lit(1.0))), y);
     return Select(hn::Lt(x, Lit(-1100.0)), Plain(Exact(Lit(-0.0))), above);  // -> 0 from below
   }
-  static hn::Mask<D> NearRoot(const Constants&, V x) {
-    return hn::Lt(hn::Abs(hn::Add(x, Lit(1.1924312145154950))), Lit(0.06));
-  }
-  static bool ScalarNearRoot(const Slots& s, double x) { return scalar::Mish::near_derivative_root(s, static_cast<long double>(x)); }
+  static V RootDistance(const Constants&, V x) { return hn::Abs(hn::Add(x, Lit(1.1924312145154952))); }
   static constexpr Family kFamily = Family::mish;
 };
 
@@ -411,8 +405,7 @@ struct GeluTanh {
     const Scaled y = Select(hn::Ge(u2.hi, hn::Zero(d)), Plain(up), down);
     return Select(hn::Lt(u2.hi, Lit(-1100.0)), Plain(Exact(Lit(-0.0))), y);  // -> 0 from below
   }
-  static hn::Mask<D> NearRoot(const Constants&, V x) { return hn::Lt(hn::Abs(hn::Add(x, Lit(0.752))), Lit(0.06)); }
-  static bool ScalarNearRoot(const Slots& s, double x) { return scalar::Gelu::near_derivative_root(s, static_cast<long double>(x)); }
+  static V RootDistance(const Constants&, V x) { return hn::Abs(hn::Add(x, Lit(0.7524614220710163))); }
   static constexpr Family kFamily = Family::gelu;
 };
 
@@ -458,8 +451,15 @@ struct Log1mexp {
 
 // ---- loops ---------------------------------------------------------------------------
 
+// Derivative roots (swish, mish, gelu's tanh form). There f' is a sum of two terms of
+// about 1 that cancel to f' ~ delta, the distance from the root (the sum's slope there
+// is about 1 in the root's variable for all three), and each term carries the pair
+// exp's 2^-74 (the other operations add ~2^-100): 2^-73 / delta relative. Lanes within
+// kRootWindow = 2^-10 of the root (2^-63 at the window's edge, 0.5 + 2^-10 ULP) go to
+// the scalar kernel one at a time, which recomputes them in binary128 (quad.hpp).
 template <class Op>
-concept HasRoots = requires(const Slots& s, double x) { Op::ScalarNearRoot(s, x); };
+concept HasRoots = requires(const typename Op::Constants& c, V x) { Op::RootDistance(c, x); };
+constexpr double kRootWindow = 0x1p-10;
 
 // One vector of tag D at a time, the last one through a padded copy (every element takes
 // the same path wherever it sits in the call).
@@ -515,13 +515,16 @@ bool Backward(const Slots& s, const double* x, const double* dy, double* dx, std
     const V with_inf = hn::IfThenElse(hn::IsInf(f.v.hi), hn::Mul(dyv, f.v.hi), signed_r);
     const V g = hn::IfThenElse(hn::IsNaN(xv), xv, with_inf);
     if constexpr (HasRoots<Op>) {
-      if (!hn::AllFalse(d, Op::NearRoot(c, xv))) {
+      const V distance = Op::RootDistance(c, xv);
+      if (!hn::AllFalse(d, hn::Lt(distance, Lit(kRootWindow)))) {
         // Copies first: dx may be x or dy.
+        HWY_ALIGN double bdist[hn::MaxLanes(d)];
+        hn::Store(distance, d, bdist);
         hn::Store(xv, d, bx);
         hn::Store(dyv, d, bdy);
         hn::Store(g, d, bdx);
         for (std::size_t l = 0; l < count; ++l)
-          if (Op::ScalarNearRoot(s, bx[l])) scalar_kernels(Op::kFamily).backward_f64(s, bx + l, bdy + l, bdx + l, 1);
+          if (bdist[l] < kRootWindow) scalar_kernels(Op::kFamily).backward_f64(s, bx + l, bdy + l, bdx + l, 1);
         std::memcpy(dx + i, bdx, count * sizeof(double));
         return;
       }
