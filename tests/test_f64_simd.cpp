@@ -272,7 +272,8 @@ TEST(Float64Simd, UncoveredSettingsFallBack) {
 }
 
 // A call's result does not depend on where an element sits (full vectors, the padded
-// tail, in place) nor on dy's scaling beyond the double range of dy * f'.
+// tail, in place) nor on dy's scaling beyond the double range of dy * f'; special dy
+// (+-inf, NaN, +-0) give the scalar kernel's dy * f'(x).
 TEST(Float64Simd, TailsInPlaceAndExtremeDy) {
   std::mt19937_64 rng(7);
   std::uniform_real_distribution<double> uniform(-40, 40);
@@ -293,6 +294,25 @@ TEST(Float64Simd, TailsInPlaceAndExtremeDy) {
     std::vector<double> in_place = x, ones(x.size(), 1.0);
     a.backward(std::span<const double>(in_place), std::span<const double>(ones), std::span<double>(in_place));
     EXPECT_EQ(first_difference(in_place, dx), x.size()) << spec << " in place";
+    // dy = +-inf, NaN, 0 and -0 give the scalar kernel's dy * f'(x) (inf, NaN for inf * 0,
+    // signed zeros).
+    const Slots s = activ::detail::ActivationAccess::slots(a);
+    const activ::detail::Kernels& scalar = activ::detail::scalar_kernels(activ::detail::ActivationAccess::entry(a).family);
+    for (const double special : {kInf, -kInf, kNaN, 0.0, -0.0}) {
+      std::vector<double> d(x.size(), special), got(x.size()), want(x.size());
+      std::vector<double> xs = x;
+      xs.insert(xs.end(), {kInf, -kInf, 0.0, -0.0});
+      d.resize(xs.size(), special);
+      got.resize(xs.size());
+      want.resize(xs.size());
+      a.backward(std::span<const double>(xs), std::span<const double>(d), std::span<double>(got));
+      scalar.backward_f64(s, xs.data(), d.data(), want.data(), xs.size());
+      for (std::size_t i = 0; i < xs.size(); ++i) {
+        const bool same = std::bit_cast<std::uint64_t>(got[i]) == std::bit_cast<std::uint64_t>(want[i]) ||
+                          (std::isnan(got[i]) && std::isnan(want[i]));
+        EXPECT_TRUE(same) << spec << " dy=" << special << " x=" << xs[i] << ": " << got[i] << " vs scalar " << want[i];
+      }
+    }
     // dy = 2^k scales dx exactly while the result stays normal.
     for (const double k : {-900.0, 900.0}) {
       std::vector<double> big(x.size(), std::exp2(k)), got(x.size());

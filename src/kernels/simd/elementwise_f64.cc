@@ -57,6 +57,9 @@ using f64::Const;
 
 HWY_INLINE DD Pair(Const c) { return {Lit(c.hi), Lit(c.lo)}; }
 HWY_INLINE Scaled Plain(DD v) { return {v, hn::Zero(D())}; }
+// A negative derivative too small for any format (-2^-2000): it rounds to -0, and dy = inf
+// times it is -inf, as for the true tiny value (an exact -0 would give NaN).
+HWY_INLINE Scaled NegativeTiny() { return {Exact(Lit(-1.0)), Lit(-2000.0)}; }
 HWY_INLINE Scaled Select(hn::Mask<D> m, const Scaled& a, const Scaled& b) {
   return {dd64::Select(m, a.v, b.v), hn::IfThenElse(m, a.m, b.m)};
 }
@@ -99,6 +102,7 @@ HWY_INLINE Scaled Log1pExp(V zh, V zl) {
 // by dy and rounds). NaN lanes are replaced by the input afterwards.
 
 struct Exponential {
+  static constexpr Family kFamily = Family::exponential;
   struct Constants {
     explicit Constants(const Slots&) {}
     static bool Applies(const Slots&) { return true; }
@@ -109,6 +113,7 @@ struct Exponential {
 
 // x > 0 ? scale x : scale alpha expm1(x / d); f' = scale or (scale alpha / d) e^(x/d).
 struct Elu {
+  static constexpr Family kFamily = Family::elu;
   struct Constants {
     Const scale, scale_alpha, scale_alpha_over_d;
     double d;
@@ -121,7 +126,13 @@ struct Elu {
       const long double q = (static_cast<long double>(scale_alpha.hi) + scale_alpha.lo) / s[2];
       scale_alpha_over_d = f64::pair_of(q);  // 2^-64 relative: far below what matters
     }
-    static bool Applies(const Slots& s) { return f64::is_double(s[2]) && s[2] > 0 && std::isfinite(s[0]) && std::isfinite(s[1]); }
+    // d a double; scale, scale alpha and scale alpha / d zero or within 2^+-400, so that
+    // the pairs they scale stay within RoundScaled's range.
+    static bool Applies(const Slots& s) {
+      auto moderate = [](long double v) { return v == 0 || (std::fabs(v) >= 0x1p-400L && std::fabs(v) <= 0x1p400L); };
+      return f64::is_double(s[2]) && s[2] > 0 && moderate(s[2]) && moderate(s[1]) && moderate(s[1] * s[0]) &&
+             moderate(s[1] * s[0] / s[2]);
+    }
   };
   // x / d as a pair (the remainder by FMA).
   static DD Quotient(const Constants& c, V x) {
@@ -155,6 +166,7 @@ struct Elu {
 };
 
 struct Sigmoid {
+  static constexpr Family kFamily = Family::sigmoid;
   struct Constants {
     explicit Constants(const Slots&) {}
     static bool Applies(const Slots&) { return true; }
@@ -169,6 +181,7 @@ struct Sigmoid {
 
 // -log(1 + e^-x); f' = sigma(-x).
 struct LogSigmoid {
+  static constexpr Family kFamily = Family::log_sigmoid;
   struct Constants {
     explicit Constants(const Slots&) {}
     static bool Applies(const Slots&) { return true; }
@@ -224,7 +237,7 @@ struct Swish {
     const Scaled down = {Mul(l.small.v, Add(Mul(bx, l.large), Exact(Lit(1.0)))), l.small.m};
     const Scaled y = Select(positive, Plain(up), down);
     // bx -> -inf: f' -> 0 from below (x e^bx underflows).
-    return Select(hn::Lt(bx.hi, Lit(-1100.0)), Plain(Exact(Lit(-0.0))), y);
+    return Select(hn::Lt(bx.hi, Lit(-1100.0)), NegativeTiny(), y);
   }
   // The lanes the scalar kernel recomputes in binary128 (its own test decides).
   static V RootDistance(const Constants& c, V x) {  // in bx; silu'(u) = 0 at u = -1.27846454276107
@@ -235,6 +248,7 @@ struct Swish {
 
 // log(1 + e^(beta x)) / beta, or x where beta x > threshold; f' = sigma(beta x) or 1.
 struct Softplus {
+  static constexpr Family kFamily = Family::softplus;
   struct Constants {
     Const beta, threshold;
     explicit Constants(const Slots& s) : beta(f64::pair_of(s[0])), threshold(f64::pair_of(s[1])) {}
@@ -269,6 +283,7 @@ HWY_INLINE DD TanhAbs(V x) {
 }
 
 struct Tanh {
+  static constexpr Family kFamily = Family::tanh;
   struct Constants {
     explicit Constants(const Slots&) {}
     static bool Applies(const Slots&) { return true; }
@@ -286,6 +301,7 @@ struct Tanh {
 // which leaves the pair within 2^-56), the scalar kernel's Taylor series with x^3 and
 // its leading coefficient -1/3 as pairs (the rest is below 2^-11 of it).
 struct TanhShrink {
+  static constexpr Family kFamily = Family::tanh_shrink;
   struct Constants {
     explicit Constants(const Slots&) {}
     static bool Applies(const Slots&) { return true; }
@@ -361,7 +377,7 @@ struct Mish {
     const DD second = Div(Mul(one_minus_sq, hn::Min(hn::Max(x, Lit(-1100.0)), Lit(40.0))), Add(p.eu, Exact(Lit(1.0))));
     const Scaled y = {Mul(p.e.v, Add(first, second)), p.e.m};
     const Scaled above = Select(hn::Gt(x, Lit(40.0)), Plain(Exact(Lit(1.0))), y);
-    return Select(hn::Lt(x, Lit(-1100.0)), Plain(Exact(Lit(-0.0))), above);  // -> 0 from below
+    return Select(hn::Lt(x, Lit(-1100.0)), NegativeTiny(), above);  // -> 0 from below
   }
   static V RootDistance(const Constants&, V x) { return hn::Abs(hn::Add(x, Lit(1.1924312145154952))); }
   static constexpr Family kFamily = Family::mish;
@@ -403,7 +419,7 @@ struct GeluTanh {
     const DD up = Mul(l.large, Add(Mul(two_x_du, Unscale(l.small)), Exact(Lit(1.0))));
     const Scaled down = {Mul(l.small.v, Add(Mul(two_x_du, l.large), Exact(Lit(1.0)))), l.small.m};
     const Scaled y = Select(hn::Ge(u2.hi, hn::Zero(d)), Plain(up), down);
-    return Select(hn::Lt(u2.hi, Lit(-1100.0)), Plain(Exact(Lit(-0.0))), y);  // -> 0 from below
+    return Select(hn::Lt(u2.hi, Lit(-1100.0)), NegativeTiny(), y);  // -> 0 from below
   }
   static V RootDistance(const Constants&, V x) { return hn::Abs(hn::Add(x, Lit(0.7524614220710163))); }
   static constexpr Family kFamily = Family::gelu;
@@ -414,6 +430,7 @@ struct GeluTanh {
 // below 2^-900, log(-expm1(-x)) is log(x 2^200) - 200 ln 2 to 2^-900. f' = 1 / expm1(x),
 // e^-x / (1 - e^-x) above 1 (scaled).
 struct Log1mexp {
+  static constexpr Family kFamily = Family::log1mexp;
   struct Constants {
     explicit Constants(const Slots&) {}
     static bool Applies(const Slots&) { return true; }
@@ -510,24 +527,27 @@ bool Backward(const Slots& s, const double* x, const double* dy, double* dx, std
     const Scaled f = Op::Derivative(c, xv);
     const V r = RoundScaled(MulScaled(dyv, f));
     // A zero result takes the sign of dy * f' (the pair arithmetic turns -0 into +0); an
-    // infinite f' (log1mexp at 0) is dy * inf.
+    // infinite dy or f' (log1mexp at 0) gives dy * f' (inf, or NaN for inf * 0).
     const V signed_r = hn::IfThenElse(hn::Eq(r, hn::Zero(d)), hn::CopySign(r, hn::Mul(dyv, f.v.hi)), r);
-    const V with_inf = hn::IfThenElse(hn::IsInf(f.v.hi), hn::Mul(dyv, f.v.hi), signed_r);
+    const auto infinite = hn::Or(hn::IsInf(f.v.hi), hn::IsInf(dyv));
+    const V with_inf = hn::IfThenElse(infinite, hn::Mul(dyv, f.v.hi), signed_r);
     const V g = hn::IfThenElse(hn::IsNaN(xv), xv, with_inf);
-    if constexpr (HasRoots<Op>) {
-      const V distance = Op::RootDistance(c, xv);
-      if (!hn::AllFalse(d, hn::Lt(distance, Lit(kRootWindow)))) {
-        // Copies first: dx may be x or dy.
-        HWY_ALIGN double bdist[hn::MaxLanes(d)];
-        hn::Store(distance, d, bdist);
-        hn::Store(xv, d, bx);
-        hn::Store(dyv, d, bdy);
-        hn::Store(g, d, bdx);
-        for (std::size_t l = 0; l < count; ++l)
-          if (bdist[l] < kRootWindow) scalar_kernels(Op::kFamily).backward_f64(s, bx + l, bdy + l, bdx + l, 1);
-        std::memcpy(dx + i, bdx, count * sizeof(double));
-        return;
-      }
+    // Lanes for the scalar kernel: infinite x, where f' is its limit exactly (0 or inf,
+    // which the scaled pairs only approach: dy = inf or 0 must give NaN there), and the
+    // derivative roots.
+    auto scalar_lanes = hn::IsInf(xv);
+    if constexpr (HasRoots<Op>) scalar_lanes = hn::Or(scalar_lanes, hn::Lt(Op::RootDistance(c, xv), Lit(kRootWindow)));
+    if (!hn::AllFalse(d, scalar_lanes)) {
+      // Copies first: dx may be x or dy.
+      HWY_ALIGN double flags[hn::MaxLanes(d)];
+      hn::Store(hn::IfThenElseZero(scalar_lanes, Lit(1.0)), d, flags);
+      hn::Store(xv, d, bx);
+      hn::Store(dyv, d, bdy);
+      hn::Store(g, d, bdx);
+      for (std::size_t l = 0; l < count; ++l)
+        if (flags[l] != 0) scalar_kernels(Op::kFamily).backward_f64(s, bx + l, bdy + l, bdx + l, 1);
+      std::memcpy(dx + i, bdx, count * sizeof(double));
+      return;
     }
     if (full) return hn::StoreU(g, d, dx + i);
     hn::Store(g, d, bdx);
