@@ -6,9 +6,10 @@
 // within ~2^-100 per operation) and rounds once at the end, through dd64::RoundScaled,
 // which also rounds the subnormal tails correctly: forward within 0.5 + 2^-8 ULP. The
 // derivative times dy is one more double-double product before that rounding.
-// Within 2^-10 of the roots of swish', mish' and gelu' (where the value comes from
-// cancellation beyond double-double) lanes go to the scalar kernel's binary128
-// evaluation one by one ("Derivative roots" below).
+// Backward lanes within 2^-10 of the roots of swish', mish' and gelu' (where the value
+// comes from cancellation beyond double-double) go to the scalar kernel's binary128
+// evaluation one by one ("Derivative roots" below), and so do those with infinite x
+// (whose derivative is a limit, exactly 0 or inf).
 // Parameters come from the long double slots as exact pairs; settings a body does not
 // cover (say swish with |beta| outside [2^-20, 2^20]) return false, having written
 // nothing, and the scalar kernel runs.
