@@ -68,9 +68,9 @@ HWY_INLINE Scaled Select(hn::Mask<D> m, const Scaled& a, const Scaled& b) {
 // sigma(z) and sigma(-z) for z = zh + zl, from e = e^-|z| and one division each:
 // 1 / (1 + e) and e / (1 + e), the latter scaled (it reaches the subnormals).
 struct Logistics {
-  Scaled pos, neg;  // sigma(z), sigma(-z)
-  Scaled small;     // e / (1 + e) = sigma(-|z|)
-  DD large;         // 1 / (1 + e) = sigma(|z|)
+  Scaled pos;    // sigma(z)
+  Scaled small;  // e / (1 + e) = sigma(-|z|)
+  DD large;      // 1 / (1 + e) = sigma(|z|)
 };
 HWY_INLINE Logistics LogisticsOf(V zh, V zl) {
   const D d;
@@ -80,7 +80,7 @@ HWY_INLINE Logistics LogisticsOf(V zh, V zl) {
   const DD den = Add(Unscale(e), Exact(Lit(1.0)));
   const DD large = Div(Exact(Lit(1.0)), den);
   const Scaled small = {Div(e.v, den), e.m};
-  return {Select(positive, Plain(large), small), Select(positive, small, Plain(large)), small, large};
+  return {Select(positive, Plain(large), small), small, large};
 }
 
 // log(1 + e^z) = max(z, 0) + log(1 + e^-|z|), scaled (for z << 0 it is e^z itself).
@@ -90,7 +90,7 @@ HWY_INLINE Scaled Log1pExp(V zh, V zl) {
   const V sign_flip = hn::IfThenElse(positive, Lit(-1.0), Lit(1.0));
   const Scaled e = Exp(hn::Mul(zh, sign_flip), hn::Mul(zl, sign_flip));
   const DD eu = Unscale(e);
-  // e < 2^-59: log(1 + e) = e (1 - e/2) within e^2 / 3 < 2^-60 e of e... relative 2^-61.
+  // e < 2^-59 (m < -60): log(1 + e) = e (1 - e/2) within e^3 / 3, 2^-119 relative.
   const Scaled tiny = {Mul(e.v, Add(Exact(Lit(1.0)), hn::Mul(eu.hi, Lit(-0.5)))), e.m};
   const DD l = dd64::Log1p(eu);
   const Scaled below = Select(hn::Lt(e.m, Lit(-60.0)), tiny, Plain(l));
@@ -206,6 +206,7 @@ HWY_INLINE DD BetaTimes(Const beta, V x) {
 
 // x sigma(beta x); f' = sigma(bx) (1 + bx sigma(-bx)).
 struct Swish {
+  static constexpr Family kFamily = Family::swish;
   struct Constants {
     Const beta;
     explicit Constants(const Slots& s) : beta(f64::pair_of(s[0])) {}
@@ -240,11 +241,11 @@ struct Swish {
     // bx -> -inf: f' -> 0 from below (x e^bx underflows).
     return Select(hn::Lt(bx.hi, Lit(-1100.0)), NegativeTiny(), y);
   }
-  // The lanes the scalar kernel recomputes in binary128 (its own test decides).
-  static V RootDistance(const Constants& c, V x) {  // in bx; silu'(u) = 0 at u = -1.27846454276107
+  // Distance from the derivative's root in bx, silu'(u) = 0 at u = -1.27846454276107
+  // ("Derivative roots" below).
+  static V RootDistance(const Constants& c, V x) {
     return hn::Abs(hn::Add(hn::Mul(Lit(c.beta.hi), x), Lit(1.2784645427610737)));
   }
-  static constexpr Family kFamily = Family::swish;
 };
 
 // log(1 + e^(beta x)) / beta, or x where beta x > threshold; f' = sigma(beta x) or 1.
@@ -344,6 +345,7 @@ struct TanhShrink {
 // scaled by e^x where that reaches the subnormals (x << 0). For x > 40 the result is
 // x within 2x e^-2x (< 2^-110 relative).
 struct Mish {
+  static constexpr Family kFamily = Family::mish;
   struct Constants {
     explicit Constants(const Slots&) {}
     static bool Applies(const Slots&) { return true; }
@@ -381,7 +383,6 @@ struct Mish {
     return Select(hn::Lt(x, Lit(-1100.0)), NegativeTiny(), above);  // -> 0 from below
   }
   static V RootDistance(const Constants&, V x) { return hn::Abs(hn::Add(x, Lit(1.1924312145154952))); }
-  static constexpr Family kFamily = Family::mish;
 };
 
 // gelu's tanh form, x sigma(2u), u = sqrt(2/pi) (x + 0.044715 x^3) with both constants as
@@ -389,6 +390,7 @@ struct Mish {
 // form returns false (scalar kernel). x is clamped to 1e100 inside u (x^3 stays finite;
 // beyond, sigma is 0 or 1 to far below a ULP).
 struct GeluTanh {
+  static constexpr Family kFamily = Family::gelu;
   struct Constants {
     explicit Constants(const Slots&) {}
     static bool Applies(const Slots& s) { return s[0] != 0; }
@@ -423,7 +425,6 @@ struct GeluTanh {
     return Select(hn::Lt(u2.hi, Lit(-1100.0)), NegativeTiny(), y);  // -> 0 from below
   }
   static V RootDistance(const Constants&, V x) { return hn::Abs(hn::Add(x, Lit(0.7524614220710163))); }
-  static constexpr Family kFamily = Family::gelu;
 };
 
 // log(1 - e^-x), x >= 0: log(-expm1(-x)) up to ln 2 and log1p(-e^-x) above, as the scalar
@@ -438,7 +439,7 @@ struct Log1mexp {
   };
   static V Forward(const Constants&, V x) {
     const D d;
-    // Up to ln 2 (x <= the double below ln 2 is the scalar kernel's x < ln 2).
+    // Up to ln 2 (x <= ln 2 rounded down, which is the scalar kernel's x < ln 2).
     const DD em1 = Expm1(hn::Neg(x), hn::Zero(d));
     const auto tiny = hn::Lt(x, Lit(0x1p-900));
     const DD u = Select(tiny, Exact(hn::Mul(x, Lit(0x1p200))), Neg(em1));
