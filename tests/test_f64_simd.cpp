@@ -1,9 +1,9 @@
 // The float64 double-double SIMD bodies (src/kernels/simd/elementwise_f64.cc) on the
 // points where they are hardest: e^x's subnormal range and underflow edge (x near -745,
 // also scaled by each family's beta or divisor), the overflow edge near 709.78, tiny |x|
-// (subnormal, 1e-300, 1e-20), tanh_shrink's switch to its series at |x| = 1/16, the
-// neighbourhoods of swish's and mish's derivative roots, +-0, +-inf,
-// NaN, the extremes of the double range and a dense random sample.
+// (subnormal, 1e-300, 1e-20), tanh_shrink's and log1mexp's switches, the neighbourhoods
+// of the derivative roots of swish, mish and gelu's tanh form, +-0, +-inf, NaN, the
+// extremes of the double range and a dense random sample.
 //  - On the best target: forward within 1 ULP and the derivative within 2 ULP of the
 //    MPFR oracle; +-0, +-inf and NaN bit-identical to the scalar kernel (limits and the
 //    sign of zero).
@@ -22,6 +22,7 @@
 #include <cstring>
 #include <limits>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -106,10 +107,10 @@ std::vector<double> hard_points() {
     for (double edge : {0.6931471805599453, 1.0})  // log1mexp's switches
       for (double v : neighbours(edge * scale, 4)) x.push_back(v);
   }
-  // swish'(u) = 0 at u = -1.27846454276107380 (for beta = 1, 1.7, -0.6) and mish'(x) = 0
-  // at x = -1.19243121451549500: the window the scalar kernel takes and its edges.
-  // gelu's tanh form: -0.75246142207101626. Around each: +-64 ULP, the SIMD bodies'
-  // binary128 window (2^-10) and its edges, and the scalar kernel's (0.05).
+  // The derivative roots: swish'(u) = 0 at u = -1.2784645427610737 (beta = 1, 1.7, -0.6),
+  // mish' at -1.1924312145154952, gelu's tanh form at -0.7524614220710163. Around each:
+  // +-64 ULP, the SIMD bodies' binary128 window (2^-10) and its edges, and the scalar
+  // kernel's (0.05).
   for (double root : {-1.2784645427610737, -1.2784645427610737 / 1.7, -1.2784645427610737 / -0.6,
                       -1.1924312145154952, -0.7524614220710163}) {
     for (double v : neighbours(root, 64)) x.push_back(v);

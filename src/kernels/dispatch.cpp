@@ -1,7 +1,7 @@
-// kernels(Family): the scalar kernels, with float32 (float64 for the exact
-// piecewise-linear families and, in double-double, for exponential, elu, sigmoid,
-// log_sigmoid, swish, softplus, tanh, tanh_shrink, mish, gelu's tanh form and log1mexp; float32 backward from the output) replaced by the
-// SIMD bodies of src/kernels/simd/.
+// kernels(Family): the scalar kernels, with float32, float32 backward from the output
+// and float64 replaced by the SIMD bodies of src/kernels/simd/ (float64: the exact
+// piecewise-linear families, and in double-double exponential, elu, sigmoid,
+// log_sigmoid, swish, softplus, tanh, tanh_shrink, mish, gelu's tanh form and log1mexp).
 #include <array>
 
 #include "kernels/kernels.hpp"
