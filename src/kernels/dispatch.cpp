@@ -1,7 +1,7 @@
 // kernels(Family): the scalar kernels, with float32, float32 backward from the output
 // and float64 replaced by the SIMD bodies of src/kernels/simd/ (float64: the exact
 // piecewise-linear families, and in double-double exponential, elu, sigmoid,
-// log_sigmoid, swish, softplus, tanh, tanh_shrink, mish, gelu's tanh form and log1mexp).
+// log_sigmoid, swish, softplus, tanh, tanh_shrink, mish, gelu (both forms) and log1mexp).
 #include <array>
 
 #include "kernels/kernels.hpp"
@@ -49,6 +49,16 @@ void rrelu_backward_f64(const Slots& s, const double* x, const double* dy, doubl
   scalar_kernels(Family::rrelu).backward_f64(s, x, dy, dx, n);
 }
 
+// gelu's float64 bodies, one per form (each returns false for the other).
+void gelu_forward_f64(const Slots& s, const double* x, double* y, std::size_t n) {
+  if (s[0] != 0 ? simd::GeluTanhForwardF64(s, x, y, n) : simd::GeluErfForwardF64(s, x, y, n)) return;
+  scalar_kernels(Family::gelu).forward_f64(s, x, y, n);
+}
+void gelu_backward_f64(const Slots& s, const double* x, const double* dy, double* dx, std::size_t n) {
+  if (s[0] != 0 ? simd::GeluTanhBackwardF64(s, x, dy, dx, n) : simd::GeluErfBackwardF64(s, x, dy, dx, n)) return;
+  scalar_kernels(Family::gelu).backward_f64(s, x, dy, dx, n);
+}
+
 Kernels assemble(Family f) {
   Kernels k = scalar_kernels(f);
   auto use = [&k](auto forward, auto backward) {
@@ -80,7 +90,7 @@ Kernels assemble(Family f) {
     case Family::tanh: ACTIV_USE_F64(Tanh, tanh); break;
     case Family::tanh_shrink: ACTIV_USE_F64(TanhShrink, tanh_shrink); break;
     case Family::mish: ACTIV_USE_F64(Mish, mish); break;
-    case Family::gelu: ACTIV_USE_F64(GeluTanh, gelu); break;  // the erf form returns false
+    case Family::gelu: use64(gelu_forward_f64, gelu_backward_f64); break;
     case Family::log1mexp: ACTIV_USE_F64(Log1mexp, log1mexp); break;
     default: break;
   }

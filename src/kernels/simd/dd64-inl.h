@@ -275,6 +275,28 @@ HWY_INLINE DD Log(DD u) {
   return Add(Add(w, Lit(-1.0)), y0);
 }
 
+// ---- erfcx(y) = e^(y^2) erfc(y), y >= 0 -----------------------------------------
+// Its Taylor polynomial of degree 13 around y_i = (i + 1/2) / 8 (dd64-tables.h; the
+// generator checks the truncation, 2^-68.7 of c_0 for |h| <= 1/16), y = yh + yl, h = y -
+// y_i as a pair: c_0 + c_1 h as pairs, h^2 (c_2 + c_3 h + ...) in double (below 2^-9 of
+// c_0: < 2^-61 with its roundings). Valid up to y = 27.5 (callers clamp; erfc(27.5)
+// is below the subnormals).
+HWY_INLINE DD Erfcx(V yh, V yl) {
+  const D d;
+  const DI di;
+  namespace t = dd64_tables;
+  const V cell = hn::Min(hn::Floor(hn::Mul(yh, Lit(8.0))), Lit(t::kErfcxIntervals - 1.0));
+  const V center = hn::Mul(hn::Add(cell, Lit(0.5)), Lit(0.125));
+  const DD h = Add(TwoSum(yh, hn::Neg(center)), yl);
+  // The interval's index from the shifter's low bits (cell is a small integer).
+  const auto index = hn::Sub(hn::BitCast(di, hn::Add(cell, Lit(0x1.8p52))), hn::BitCast(di, Lit(0x1.8p52)));
+  V tail = hn::GatherIndex(d, t::kErfcxC[t::kErfcxDegree - 2], index);
+  for (int k = t::kErfcxDegree - 1; k >= 2; --k) tail = hn::MulAdd(tail, h.hi, hn::GatherIndex(d, t::kErfcxC[k - 2], index));
+  const DD c0 = {hn::GatherIndex(d, t::kErfcxC0Hi, index), hn::GatherIndex(d, t::kErfcxC0Lo, index)};
+  const DD c1 = {hn::GatherIndex(d, t::kErfcxC1Hi, index), hn::GatherIndex(d, t::kErfcxC1Lo, index)};
+  return Add(Add(c0, Mul(c1, h)), hn::Mul(hn::Mul(h.hi, h.hi), tail));
+}
+
 }  // namespace dd64
 }  // namespace HWY_NAMESPACE
 }  // namespace activ::detail::simd

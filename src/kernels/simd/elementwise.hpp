@@ -66,6 +66,7 @@
   X(TanhShrink)                       \
   X(Mish)                             \
   X(GeluTanh)                         \
+  X(GeluErf)                          \
   X(Log1mexp)
 
 // Backward from the forward's output y (Kernels::backward_from_output_f32), for the

@@ -246,6 +246,7 @@ struct Swish {
   static V RootDistance(const Constants& c, V x) {
     return hn::Abs(hn::Add(hn::Mul(Lit(c.beta.hi), x), Lit(1.2784645427610737)));
   }
+  static constexpr double kRootWindow = 0x1p-10;
 };
 
 // log(1 + e^(beta x)) / beta, or x where beta x > threshold; f' = sigma(beta x) or 1.
@@ -383,6 +384,7 @@ struct Mish {
     return Select(hn::Lt(x, Lit(-1100.0)), NegativeTiny(), above);  // -> 0 from below
   }
   static V RootDistance(const Constants&, V x) { return hn::Abs(hn::Add(x, Lit(1.1924312145154952))); }
+  static constexpr double kRootWindow = 0x1p-10;
 };
 
 // gelu's tanh form, x sigma(2u), u = sqrt(2/pi) (x + 0.044715 x^3) with both constants as
@@ -425,6 +427,59 @@ struct GeluTanh {
     return Select(hn::Lt(u2.hi, Lit(-1100.0)), NegativeTiny(), y);  // -> 0 from below
   }
   static V RootDistance(const Constants&, V x) { return hn::Abs(hn::Add(x, Lit(0.7524614220710163))); }
+  static constexpr double kRootWindow = 0x1p-10;
+};
+
+// gelu's erf form, x Phi(x), Phi(x) = erfc(z) / 2, z = -x / sqrt 2 (a pair), and
+// f' = Phi(x) + x phi(x), phi(x) = e^(-x^2/2) / sqrt(2 pi). With y = |z| and
+// E = e^(-y^2) (scaled: the left tail reaches the subnormals), erfc(y) = E erfcx(y)
+// (dd64::Erfcx), so for x < 0: Phi = E erfcx / 2 and f' = E (erfcx / 2 + x / sqrt(2 pi));
+// for x >= 0: Phi = 1 - E erfcx / 2 and f' = 1 + E (x / sqrt(2 pi) - erfcx / 2). x is
+// clamped to 1e10 inside (Phi is 0 or 1 to far below a ULP well before).
+struct GeluErf {
+  static constexpr Family kFamily = Family::gelu;
+  struct Constants {
+    explicit Constants(const Slots&) {}
+    static bool Applies(const Slots& s) { return s[0] == 0; }
+  };
+  static DD InvSqrtTwo() { return {Lit(0x1.6a09e667f3bcdp-1), Lit(-0x1.bdd3413b26456p-55)}; }
+  static DD InvSqrtTwoPi() { return {Lit(0x1.9884533d43651p-2), Lit(-0x1.cbc0d30ebfd15p-56)}; }
+  struct Parts {
+    Scaled e;  // e^(-y^2)
+    DD erfcx;  // erfcx(y)
+    V xc;      // x clamped
+  };
+  static Parts PartsOf(V x) {
+    const V xc = hn::Min(hn::Max(x, Lit(-1e10)), Lit(1e10));
+    const DD y = Mul(InvSqrtTwo(), hn::Abs(xc));
+    const DD y2 = Mul(y, y);
+    const V yc = hn::Min(y.hi, Lit(27.49));
+    const DD erfcx = Erfcx(yc, hn::IfThenElseZero(hn::Eq(yc, y.hi), y.lo));
+    return {Exp(hn::Neg(y2.hi), hn::Neg(y2.lo)), erfcx, xc};
+  }
+  static V Forward(const Constants&, V x) {
+    const D d;
+    const Parts p = PartsOf(x);
+    const Scaled half_erfc = {Mul(Mul(p.e.v, p.erfcx), Lit(0.5)), p.e.m};
+    const Scaled phi = Select(hn::Lt(x, hn::Zero(d)), half_erfc, Plain(Add(Neg(Unscale(half_erfc)), Exact(Lit(1.0)))));
+    const V y = RoundScaled(MulScaled(x, phi));
+    // x < -38.9: |x| erfc(27.5) / 2 < 2^-1090 (and the clamped pair would not be): -0;
+    // +-0 * 1/2 is itself.
+    const V finite = hn::IfThenElse(hn::Or(hn::Eq(x, hn::Zero(d)), hn::Lt(x, Lit(-38.9))), hn::CopySign(hn::Zero(d), x), y);
+    return hn::IfThenElse(hn::IsInf(x), hn::IfThenElse(hn::Gt(x, hn::Zero(d)), x, Lit(-0.0)), finite);
+  }
+  static Scaled Derivative(const Constants&, V x) {
+    const D d;
+    const Parts p = PartsOf(x);
+    const DD x_phi = Mul(InvSqrtTwoPi(), p.xc);  // x / sqrt(2 pi)
+    const DD half = Mul(p.erfcx, Lit(0.5));
+    const Scaled below = {Mul(p.e.v, Add(half, x_phi)), p.e.m};
+    const DD above = Add(Mul(Unscale(p.e), Add(x_phi, Neg(half))), Exact(Lit(1.0)));
+    const Scaled y = Select(hn::Lt(x, hn::Zero(d)), below, Plain(above));
+    return Select(hn::Lt(x, Lit(-38.9)), NegativeTiny(), y);  // -> 0 from below
+  }
+  static V RootDistance(const Constants&, V x) { return hn::Abs(hn::Add(x, Lit(0.7517915246935645))); }
+  static constexpr double kRootWindow = 0x1p-5;
 };
 
 // log(1 - e^-x), x >= 0: log(-expm1(-x)) up to ln 2 and log1p(-e^-x) above, as the scalar
@@ -470,15 +525,15 @@ struct Log1mexp {
 
 // ---- loops ---------------------------------------------------------------------------
 
-// Derivative roots (swish, mish, gelu's tanh form). There f' is a sum of two terms of
-// about 1 that cancel to f' ~ delta, the distance from the root (the sum's slope there
-// is about 1 in the root's variable for all three), and each term carries the pair
-// exp's 2^-74 (the other operations add ~2^-100): 2^-73 / delta relative. Lanes within
-// kRootWindow = 2^-10 of the root (2^-63 at the window's edge, 0.5 + 2^-10 ULP) go to
-// the scalar kernel one at a time, which recomputes them in binary128 (quad.hpp).
+// Derivative roots (swish, mish, gelu). There f' is a sum of two terms of about 1 (0.23
+// for gelu) that cancel to f' ~ delta, the distance from the root (the sum's slope there
+// is 0.4-1 in the root's variable), and each term carries the pair exp's 2^-74 (the
+// other operations add ~2^-100; gelu's erfcx 2^-61): 2^-73 / delta relative (gelu erf:
+// 2^-61 / delta). Lanes within each family's kRootWindow of its root, 2^-10 (2^-62 at the
+// window's edge) or 2^-5 for gelu's erf form (2^-55), go to the scalar kernel one at a
+// time, which recomputes them in binary128 (quad.hpp).
 template <class Op>
 concept HasRoots = requires(const typename Op::Constants& c, V x) { Op::RootDistance(c, x); };
-constexpr double kRootWindow = 0x1p-10;
 
 // One vector of tag D at a time, the last one through a padded copy (every element takes
 // the same path wherever it sits in the call).
@@ -538,7 +593,7 @@ bool Backward(const Slots& s, const double* x, const double* dy, double* dx, std
     // which the scaled pairs only approach: dy = inf or 0 must give NaN there), and the
     // derivative roots.
     auto scalar_lanes = hn::IsInf(xv);
-    if constexpr (HasRoots<Op>) scalar_lanes = hn::Or(scalar_lanes, hn::Lt(Op::RootDistance(c, xv), Lit(kRootWindow)));
+    if constexpr (HasRoots<Op>) scalar_lanes = hn::Or(scalar_lanes, hn::Lt(Op::RootDistance(c, xv), Lit(Op::kRootWindow)));
     if (!hn::AllFalse(d, scalar_lanes)) {
       // Copies first: dx may be x or dy.
       HWY_ALIGN double flags[hn::MaxLanes(d)];
@@ -578,6 +633,7 @@ struct Tanh;
 struct TanhShrink;
 struct Mish;
 struct GeluTanh;
+struct GeluErf;
 struct Log1mexp;
 
 #endif  // HWY_NATIVE_FMA
