@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
   for (int i = 2; i < argc; ++i) specs.emplace_back(argv[i]);
   if (specs.empty())
     specs = {"exponential", "elu", "selu", "celu(alpha=0.5)", "sigmoid", "silu", "swish(beta=1.7)", "softplus",
-             "log_sigmoid", "tanh", "tanh_shrink", "mish", "gelu(approximate=tanh)", "log1mexp"};
+             "log_sigmoid", "tanh", "tanh_shrink", "mish", "gelu", "gelu(approximate=tanh)", "log1mexp"};
   activ::set_num_threads(1);
   std::printf("%-24s %8s %8s %9s %9s %9s %9s\n", "spec", "n", "memcpy", "fwd old", "fwd new", "bwd old", "bwd new");
   for (std::size_t n : {std::size_t{1} << 16, std::size_t{1} << 20}) {
