@@ -1,6 +1,7 @@
 // Double-double arithmetic in float64 lanes for the float64 kernels of the smooth
-// families (elementwise_f64.cc): error-free TwoSum and TwoProd, e^x, e^x - 1 and
-// log(1 + e) as hi + lo to well below 2^-60 relative, and the final rounding of a value
+// families (elementwise_f64.cc): error-free TwoSum and TwoProd, e^x, e^x - 1, log(1 + e)
+// and log(u) as hi + lo to well below 2^-60 relative (erfcx to 2^-61; each function's
+// comment has its analysis, e^x's is below), and the final rounding of a value
 // hi + lo times 2^m to the nearest double, subnormals included. Each family combines
 // its formula in double-double and rounds once, so the result stays within
 // 0.5 + 2^-8 ULP. Requires a fused multiply-add (TwoProd); the kernels use it only on
@@ -278,7 +279,7 @@ HWY_INLINE DD Log(DD u) {
 // ---- erfcx(y) = e^(y^2) erfc(y), y >= 0 -----------------------------------------
 // Its Taylor polynomial of degree 13 around y_i = (i + 1/2) / 8 (dd64-tables.h; the
 // generator checks the truncation, 2^-68.7 of c_0 for |h| <= 1/16), y = yh + yl, h = y -
-// y_i as a pair: c_0 + c_1 h as pairs, h^2 (c_2 + c_3 h + ...) in double (below 2^-9 of
+// y_i as a pair: c_0 + c_1 h as pairs, h^2 (c_2 + c_3 h + ...) in double (below 2^-8 of
 // c_0: < 2^-61 with its roundings). Valid up to y = 27.5 (callers clamp; erfc(27.5)
 // is below the subnormals).
 HWY_INLINE DD Erfcx(V yh, V yl) {

@@ -2,8 +2,8 @@
 // multiply-add (Highway foreach_target with runtime dispatch; on targets without
 // HWY_NATIVE_FMA they return false and the scalar kernel runs). Each family evaluates
 // the scalar kernels' cancellation-free formulas (src/kernels/scalar/) in double-double
-// (dd64-inl.h: e^x, e^x - 1 and log(1 + e) within 2^-66 relative, the arithmetic
-// within ~2^-100 per operation) and rounds once at the end, through dd64::RoundScaled,
+// (dd64-inl.h: e^x, e^x - 1, log(1 + e) and log within 2^-66 relative, erfcx within
+// 2^-61, the arithmetic within ~2^-100 per operation) and rounds once at the end, through dd64::RoundScaled,
 // which also rounds the subnormal tails correctly: forward within 0.5 + 2^-8 ULP. The
 // derivative times dy is one more double-double product before that rounding.
 // Backward lanes within 2^-10 of the roots of swish', mish' and gelu' (where the value
