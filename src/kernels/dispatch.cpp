@@ -1,6 +1,7 @@
-// kernels(Family): the scalar kernels, with float32 (and float64 for the exact
-// piecewise-linear families, and float32 backward from the output) replaced by the SIMD
-// bodies of src/kernels/simd/.
+// kernels(Family): the scalar kernels, with float32, float32 backward from the output
+// and float64 replaced by the SIMD bodies of src/kernels/simd/ (float64: the exact
+// piecewise-linear families, and in double-double exponential, elu, sigmoid,
+// log_sigmoid, swish, softplus, tanh, tanh_shrink, mish, gelu (both forms) and log1mexp).
 #include <array>
 
 #include "kernels/kernels.hpp"
@@ -48,6 +49,16 @@ void rrelu_backward_f64(const Slots& s, const double* x, const double* dy, doubl
   scalar_kernels(Family::rrelu).backward_f64(s, x, dy, dx, n);
 }
 
+// gelu's float64 bodies, one per form (each returns false for the other).
+void gelu_forward_f64(const Slots& s, const double* x, double* y, std::size_t n) {
+  if (s[0] != 0 ? simd::GeluTanhForwardF64(s, x, y, n) : simd::GeluErfForwardF64(s, x, y, n)) return;
+  scalar_kernels(Family::gelu).forward_f64(s, x, y, n);
+}
+void gelu_backward_f64(const Slots& s, const double* x, const double* dy, double* dx, std::size_t n) {
+  if (s[0] != 0 ? simd::GeluTanhBackwardF64(s, x, dy, dx, n) : simd::GeluErfBackwardF64(s, x, dy, dx, n)) return;
+  scalar_kernels(Family::gelu).backward_f64(s, x, dy, dx, n);
+}
+
 Kernels assemble(Family f) {
   Kernels k = scalar_kernels(f);
   auto use = [&k](auto forward, auto backward) {
@@ -70,6 +81,17 @@ Kernels assemble(Family f) {
     case Family::thresholded_relu: ACTIV_USE_F64(ThresholdedRelu, thresholded_relu); break;
     case Family::hard_shrink: ACTIV_USE_F64(HardShrink, hard_shrink); break;
     case Family::soft_shrink: ACTIV_USE_F64(SoftShrink, soft_shrink); break;
+    case Family::exponential: ACTIV_USE_F64(Exponential, exponential); break;
+    case Family::elu: ACTIV_USE_F64(Elu, elu); break;
+    case Family::sigmoid: ACTIV_USE_F64(Sigmoid, sigmoid); break;
+    case Family::log_sigmoid: ACTIV_USE_F64(LogSigmoid, log_sigmoid); break;
+    case Family::swish: ACTIV_USE_F64(Swish, swish); break;
+    case Family::softplus: ACTIV_USE_F64(Softplus, softplus); break;
+    case Family::tanh: ACTIV_USE_F64(Tanh, tanh); break;
+    case Family::tanh_shrink: ACTIV_USE_F64(TanhShrink, tanh_shrink); break;
+    case Family::mish: ACTIV_USE_F64(Mish, mish); break;
+    case Family::gelu: use64(gelu_forward_f64, gelu_backward_f64); break;
+    case Family::log1mexp: ACTIV_USE_F64(Log1mexp, log1mexp); break;
     default: break;
   }
 #undef ACTIV_USE_F64

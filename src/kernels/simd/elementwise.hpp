@@ -1,7 +1,8 @@
 // The SIMD float32 kernels (elementwise.cc), dispatched at run time to the best
 // instruction set of the machine. Every family has one, except rrelu's training mode
-// (dispatch.cpp picks per call; gelu has one per form); float64 calls use the scalar
-// kernels.
+// (dispatch.cpp picks per call; gelu has one per form). float64 has SIMD bodies for the
+// exact piecewise-linear families (elementwise.cc) and, in double-double, for the smooth
+// families listed below (elementwise_f64.cc); the others use the scalar kernels.
 #pragma once
 
 #include <cstddef>
@@ -51,6 +52,23 @@
   X(HardShrink)                    \
   X(SoftShrink)
 
+// The float64 double-double bodies (elementwise_f64.cc). They return false, having
+// written nothing, on targets without a native FMA and for settings they do not cover
+// (each family's Constants::Applies).
+#define ACTIV_SIMD_F64_DD_FAMILIES(X) \
+  X(Exponential)                      \
+  X(Elu)                              \
+  X(Sigmoid)                          \
+  X(LogSigmoid)                       \
+  X(Swish)                            \
+  X(Softplus)                         \
+  X(Tanh)                             \
+  X(TanhShrink)                       \
+  X(Mish)                             \
+  X(GeluTanh)                         \
+  X(GeluErf)                          \
+  X(Log1mexp)
+
 // Backward from the forward's output y (Kernels::backward_from_output_f32), for the
 // families whose derivative follows from y; only called for settings where it does.
 #define ACTIV_SIMD_FROM_OUTPUT_FAMILIES(X) \
@@ -77,6 +95,7 @@ ACTIV_SIMD_FROM_OUTPUT_FAMILIES(ACTIV_SIMD_FROM_OUTPUT_DECLARE)
   bool Name##ForwardF64(const Slots& s, const double* x, double* y, std::size_t n);    \
   bool Name##BackwardF64(const Slots& s, const double* x, const double* dy, double* dx, std::size_t n);
 ACTIV_SIMD_F64_FAMILIES(ACTIV_SIMD_F64_DECLARE)
+ACTIV_SIMD_F64_DD_FAMILIES(ACTIV_SIMD_F64_DECLARE)
 #undef ACTIV_SIMD_F64_DECLARE
 
 }  // namespace activ::detail::simd
