@@ -911,17 +911,7 @@ ACTIV_SIMD_FAMILIES(ACTIV_SIMD_EXPORT)
 ACTIV_SIMD_FROM_OUTPUT_FAMILIES(ACTIV_SIMD_FROM_OUTPUT_EXPORT)
 #undef ACTIV_SIMD_FROM_OUTPUT_EXPORT
 
-#define ACTIV_SIMD_F64_EXPORT(Name)                                                                    \
-  HWY_EXPORT(Name##ForwardF64);                                                                        \
-  HWY_EXPORT(Name##BackwardF64);                                                                       \
-  bool Name##ForwardF64(const Slots& s, const double* x, double* y, std::size_t n) {                   \
-    return HWY_DYNAMIC_DISPATCH(Name##ForwardF64)(s, x, y, n);                                         \
-  }                                                                                                    \
-  bool Name##BackwardF64(const Slots& s, const double* x, const double* dy, double* dx, std::size_t n) { \
-    return HWY_DYNAMIC_DISPATCH(Name##BackwardF64)(s, x, dy, dx, n);                                   \
-  }
-ACTIV_SIMD_F64_FAMILIES(ACTIV_SIMD_F64_EXPORT)
-#undef ACTIV_SIMD_F64_EXPORT
+ACTIV_SIMD_F64_FAMILIES(ACTIV_SIMD_F64_DISPATCH)
 
 }  // namespace activ::detail::simd
 #endif  // HWY_ONCE

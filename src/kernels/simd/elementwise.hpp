@@ -91,6 +91,19 @@ ACTIV_SIMD_FAMILIES(ACTIV_SIMD_DECLARE)
 ACTIV_SIMD_FROM_OUTPUT_FAMILIES(ACTIV_SIMD_FROM_OUTPUT_DECLARE)
 #undef ACTIV_SIMD_FROM_OUTPUT_DECLARE
 
+// The exported, dispatching definitions of a family's float64 bodies, for the HWY_ONCE
+// part of the translation unit that compiles them for every target (elementwise.cc,
+// elementwise_f64.cc).
+#define ACTIV_SIMD_F64_DISPATCH(Name)                                                                  \
+  HWY_EXPORT(Name##ForwardF64);                                                                        \
+  HWY_EXPORT(Name##BackwardF64);                                                                       \
+  bool Name##ForwardF64(const Slots& s, const double* x, double* y, std::size_t n) {                   \
+    return HWY_DYNAMIC_DISPATCH(Name##ForwardF64)(s, x, y, n);                                         \
+  }                                                                                                    \
+  bool Name##BackwardF64(const Slots& s, const double* x, const double* dy, double* dx, std::size_t n) { \
+    return HWY_DYNAMIC_DISPATCH(Name##BackwardF64)(s, x, dy, dx, n);                                   \
+  }
+
 #define ACTIV_SIMD_F64_DECLARE(Name)                                                   \
   bool Name##ForwardF64(const Slots& s, const double* x, double* y, std::size_t n);    \
   bool Name##BackwardF64(const Slots& s, const double* x, const double* dy, double* dx, std::size_t n);

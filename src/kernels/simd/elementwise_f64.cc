@@ -657,17 +657,7 @@ HWY_AFTER_NAMESPACE();
 #if HWY_ONCE
 namespace activ::detail::simd {
 
-#define ACTIV_SIMD_F64_DD_EXPORT(Name)                                                                 \
-  HWY_EXPORT(Name##ForwardF64);                                                                        \
-  HWY_EXPORT(Name##BackwardF64);                                                                       \
-  bool Name##ForwardF64(const Slots& s, const double* x, double* y, std::size_t n) {                   \
-    return HWY_DYNAMIC_DISPATCH(Name##ForwardF64)(s, x, y, n);                                         \
-  }                                                                                                    \
-  bool Name##BackwardF64(const Slots& s, const double* x, const double* dy, double* dx, std::size_t n) { \
-    return HWY_DYNAMIC_DISPATCH(Name##BackwardF64)(s, x, dy, dx, n);                                   \
-  }
-ACTIV_SIMD_F64_DD_FAMILIES(ACTIV_SIMD_F64_DD_EXPORT)
-#undef ACTIV_SIMD_F64_DD_EXPORT
+ACTIV_SIMD_F64_DD_FAMILIES(ACTIV_SIMD_F64_DISPATCH)
 
 }  // namespace activ::detail::simd
 #endif  // HWY_ONCE
