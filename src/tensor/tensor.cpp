@@ -565,21 +565,19 @@ void run_axis(const Activation& a, Mode mode, const std::string& what, ConstTens
           if (use_masked_seam) return softmax_masked_f32(sp, n, count, x, y, m);
         }
         detail::tensor::softmax_rows<T>(sp, n, count, x, y, m, st);
-      } else if (mode == Mode::backward_x) {
-        if constexpr (std::is_same_v<T, float>) {
-          if (use_backward_seam && count == 1 && x.es == 1 && y.es == 1 && g.es == 1)
-            return backward_kernel(sp, x.p, g.p, y.p, n, 1);
-          if (use_backward_seam) return softmax_backward_strided_f32(backward_kernel, sp, n, count, x, g, y);
-        }
-        detail::tensor::softmax_wide<T>(sp, n, count, x, m, st, yw);
-        detail::tensor::softmax_backward_rows<T>(sp, n, count, x, &yw, g, y, m, sums);
       } else {
         if constexpr (std::is_same_v<T, float>) {
           if (use_backward_seam && count == 1 && x.es == 1 && y.es == 1 && g.es == 1)
             return backward_kernel(sp, x.p, g.p, y.p, n, 1);
           if (use_backward_seam) return softmax_backward_strided_f32(backward_kernel, sp, n, count, x, g, y);
         }
-        detail::tensor::softmax_backward_rows<T>(sp, n, count, x, static_cast<const std::vector<W>*>(nullptr), g, y, m, sums);
+        if (mode == Mode::backward_x) {
+          detail::tensor::softmax_wide<T>(sp, n, count, x, m, st, yw);
+          detail::tensor::softmax_backward_rows<T>(sp, n, count, x, &yw, g, y, m, sums);
+        } else {
+          detail::tensor::softmax_backward_rows<T>(sp, n, count, x, static_cast<const std::vector<W>*>(nullptr), g, y,
+                                                   m, sums);
+        }
       }
     } else if (fam == AxisFamily::sparsemax) {
       sparsemax_batch<T>(mode, n, count, x, g, y, m);
