@@ -430,6 +430,18 @@ HWY_INLINE float FiniteMax(const float* y, const float* dy, std::size_t n) {
   return MaxLane(d, m);
 }
 
+// The first i with sign * v[i] == target; target must be one of them.
+HWY_INLINE std::size_t FirstEqual(const float* v, std::size_t n, float sign, float target) {
+  const DF d;
+  const std::size_t step = hn::Lanes(d);
+  for (std::size_t at = 0;; at += step) {
+    const std::size_t count = std::min(step, n - at);
+    const VF a = count == step ? hn::LoadU(d, v + at) : LoadTail(d, v + at, count, hn::Set(d, -sign * HUGE_VALF));
+    const intptr_t k = hn::FindFirstTrue(d, hn::Eq(hn::Mul(a, hn::Set(d, sign)), hn::Set(d, target)));
+    if (k >= 0) return at + static_cast<std::size_t>(k);
+  }
+}
+
 template <bool kLog>
 bool BackwardRow(const float* y, const float* dy, float* dx, std::size_t n, double sign, double temperature) {
   const D d;
@@ -438,20 +450,7 @@ bool BackwardRow(const float* y, const float* dy, float* dx, std::size_t n, doub
   const float max = FiniteMax(y, dy, n);
   if (std::isnan(max)) return false;
   double c = 0;
-  if constexpr (!kLog) {
-    // dy at the first y equal to the max (one of the finite y, so the search ends)
-    const DF df;
-    const std::size_t fstep = hn::Lanes(df);
-    for (std::size_t at = 0;; at += fstep) {
-      const std::size_t count = std::min(fstep, n - at);
-      const VF v = count == fstep ? hn::LoadU(df, y + at) : LoadTail(df, y + at, count, hn::Set(df, -HUGE_VALF));
-      const intptr_t k = hn::FindFirstTrue(df, hn::Eq(v, hn::Set(df, max)));
-      if (k >= 0) {
-        c = dy[at + static_cast<std::size_t>(k)];
-        break;
-      }
-    }
-  }
+  if constexpr (!kLog) c = dy[FirstEqual(y, n, 1.0f, max)];  // dy at y's first maximum
   const V cv = hn::Set(d, c);
   auto wide = [&](const float* p, std::size_t at, std::size_t count) {
     return hn::PromoteTo(d, count == step ? hn::LoadU(dh, p + at) : LoadTail(dh, p + at, count, hn::Zero(dh)));
@@ -594,20 +593,7 @@ bool BackwardFromXRow(const float* x, const float* dy, float* dx, std::size_t n,
       store(i, hn::Mul(hn::Add(h.hi, tail), scale));
     }
   } else {
-    // c: dy at the first z equal to the max (y's first maximum)
-    const DF df;
-    const std::size_t fstep = hn::Lanes(df);
-    double c = 0;
-    for (std::size_t at = 0;; at += fstep) {
-      const std::size_t count = std::min(fstep, n - at);
-      const VF v = count == fstep ? hn::LoadU(df, x + at) : LoadTail(df, x + at, count, hn::Set(df, -sign * HUGE_VALF));
-      const intptr_t k = hn::FindFirstTrue(df, hn::Eq(hn::Mul(v, hn::Set(df, sign)), hn::Set(df, rm.max)));
-      if (k >= 0) {
-        c = dy[at + static_cast<std::size_t>(k)];
-        break;
-      }
-    }
-    const V cv = hn::Set(d, c);
+    const V cv = hn::Set(d, static_cast<double>(dy[FirstEqual(x, n, sign, rm.max)]));  // dy at y's first maximum
     V s = hn::Zero(d);
     for (std::size_t i = 0; i < n; i += step) {
       const V y = hn::Mul(hn::LoadU(d, e + i), inv_s), g = wide(dy, i, std::min(step, n - i), 0.0f);
