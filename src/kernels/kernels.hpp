@@ -13,7 +13,8 @@ const Kernels& scalar_kernels(Family f) noexcept;
 // (the derivative with dy = 1). `activ verify` scores its exhaustive sweep against it:
 // double-precision libm instead of the float64 path's long double, whose fenv
 // save/restore and software fmal cost several times more than the kernel under test.
-// It is as accurate as the formulas are in double, which verify checks against MPFR.
+// It is as accurate as the formulas are in double (binary128 next to a derivative root,
+// where double cancels), which verify checks against MPFR.
 struct WideF32Kernels {
   void (*forward)(const Slots&, const float* x, double* y, std::size_t n) = nullptr;
   void (*derivative)(const Slots&, const float* x, double* d, std::size_t n) = nullptr;

@@ -128,7 +128,6 @@ void derivative_wide_f32(const Slots& s, const float* x, double* d, std::size_t 
   }
 }
 
-
 // Calls visit.template operator()<F>() with the family's scalar formulas F.
 template <class Visit>
 constexpr auto visit_family(Family f, Visit visit) {
