@@ -2,6 +2,7 @@
 // aliasing), the walk over rows and inner blocks, and the axis functions' row kernels
 // (rows.hpp). docs/tensor.md describes the definitions and edge cases.
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -380,6 +381,31 @@ void softmax_masked_f32(const SoftmaxParams& p, std::size_t n, std::size_t count
   }
 }
 
+// A backward of masked rows (from y or from x: `kernel`), row by row through copies in
+// which a masked entry takes no part: its dy is 0, and its x a logit of -inf (from x),
+// or its y a probability of 0 (softmax) or a log-probability of -FLT_MAX (log_softmax:
+// any finite value would do, with dy 0; the vector kernel declines an infinite y). Every
+// sum then is the sum over
+// the kept entries, so the unmasked formulas (and the kernel's own fallback for rows it
+// declines) give the masked result; masked entries of dx are set to +0, as the portable
+// kernel writes them.
+void softmax_backward_masked_f32(RowKernels::Backward kernel, bool from_x, const SoftmaxParams& p, std::size_t n,
+                                 std::size_t count, Lane<const float> in, Lane<const float> dy, Lane<float> dx,
+                                 Lane<const bool> mask) {
+  const float masked = from_x ? -static_cast<float>(p.sign) * HUGE_VALF : p.log ? -FLT_MAX : 0.0f;
+  thread_local std::vector<float> row_in, row_dy;
+  row_in.resize(n), row_dy.resize(n);
+  for (std::size_t r = 0; r < count; ++r) {
+    for (std::size_t j = 0; j < n; ++j) {
+      const bool keep = mask(r, j);
+      row_in[j] = keep ? in(r, j) : masked;
+      row_dy[j] = keep ? dy(r, j) : 0.0f;
+    }
+    kernel(p, row_in.data(), row_dy.data(), row_dy.data(), n, 1);
+    for (std::size_t j = 0; j < n; ++j) dx(r, j) = mask(r, j) ? row_dy[j] : 0.0f;
+  }
+}
+
 // A backward (from y or from x: `kernel`) along strided rows: y or x and dy gathered, dx
 // written over dy.
 void softmax_backward_strided_f32(RowKernels::Backward kernel, const SoftmaxParams& p, std::size_t n, std::size_t count,
@@ -540,6 +566,7 @@ void run_axis(const Activation& a, Mode mode, const std::string& what, ConstTens
   const bool use_seam = std::is_same_v<T, float> && mode == Mode::forward && softmax_like(fam) && !mask0;
   const bool use_masked_seam = std::is_same_v<T, float> && mode == Mode::forward && softmax_like(fam) && mask0;
   const bool use_backward_seam = std::is_same_v<T, float> && mode != Mode::forward && softmax_like(fam) && !mask0;
+  const bool use_masked_backward_seam = std::is_same_v<T, float> && mode != Mode::forward && softmax_like(fam) && mask0;
   const RowKernels::Backward backward_kernel =
       from_output ? row_kernels().softmax_backward_f32 : row_kernels().softmax_backward_x_f32;
   if constexpr (std::is_same_v<T, float>) {
@@ -570,6 +597,8 @@ void run_axis(const Activation& a, Mode mode, const std::string& what, ConstTens
           if (use_backward_seam && count == 1 && x.es == 1 && y.es == 1 && g.es == 1)
             return backward_kernel(sp, x.p, g.p, y.p, n, 1);
           if (use_backward_seam) return softmax_backward_strided_f32(backward_kernel, sp, n, count, x, g, y);
+          if (use_masked_backward_seam)
+            return softmax_backward_masked_f32(backward_kernel, mode == Mode::backward_x, sp, n, count, x, g, y, m);
         }
         if (mode == Mode::backward_x) {
           detail::tensor::softmax_wide<T>(sp, n, count, x, m, st, yw);
