@@ -2,7 +2,8 @@
 // points where they are hardest: e^x's subnormal range and underflow edge (x near -745,
 // also scaled by each family's beta or divisor), the overflow edge near 709.78, tiny |x|
 // (subnormal, 1e-300, 1e-20), tanh_shrink's and log1mexp's switches, the neighbourhoods
-// of the derivative roots of swish, mish and gelu, +-0, +-inf, NaN, the
+// of the derivative roots of swish, mish and gelu, the scaling switches and kinks of
+// softsign, squareplus, hard_swish and sparse_plus, +-0, +-inf, NaN, the
 // extremes of the double range and a dense random sample.
 //  - On the best target: forward within 1 ULP and the derivative within 2 ULP of the
 //    MPFR oracle; +-0, +-inf and NaN bit-identical to the scalar kernel (limits and the
@@ -60,6 +61,10 @@ const Body kBodies[] = {
     {Family::tanh_shrink, simd::TanhShrinkForwardF64, simd::TanhShrinkBackwardF64},
     {Family::mish, simd::MishForwardF64, simd::MishBackwardF64},
     {Family::log1mexp, simd::Log1mexpForwardF64, simd::Log1mexpBackwardF64},
+    {Family::softsign, simd::SoftsignForwardF64, simd::SoftsignBackwardF64},
+    {Family::squareplus, simd::SquareplusForwardF64, simd::SquareplusBackwardF64},
+    {Family::hard_swish, simd::HardSwishForwardF64, simd::HardSwishBackwardF64},
+    {Family::sparse_plus, simd::SparsePlusForwardF64, simd::SparsePlusBackwardF64},
 };
 const Body kGeluTanh = {Family::gelu, simd::GeluTanhForwardF64, simd::GeluTanhBackwardF64};
 const Body kGeluErf = {Family::gelu, simd::GeluErfForwardF64, simd::GeluErfBackwardF64};
@@ -75,7 +80,8 @@ const char* const kSpecs[] = {"exponential", "elu", "selu", "tf:selu", "celu(alp
                               "sigmoid", "log_sigmoid", "silu", "swish(beta=1.7)", "swish(beta=-0.6)",
                               "softplus", "softplus(beta=2, threshold=10)", "softplus(beta=0.3, threshold=None)",
                               "tanh", "tanh_shrink", "mish", "gelu(approximate=tanh)", "jax:gelu",
-                              "gelu", "log1mexp"};
+                              "gelu", "log1mexp", "softsign", "squareplus", "squareplus(b=0.01)",
+                              "squareplus(b=100)", "hard_swish", "sparse_plus"};
 
 const double kSpecials[] = {0.0, -0.0, kInf, -kInf, kNaN, -kNaN};
 
@@ -119,6 +125,18 @@ std::vector<double> hard_points() {
       x.push_back(-v);
     }
   for (double t = -39; t <= -37; t += 1.0 / 128) x.push_back(t);
+  // softsign's and squareplus's scaling switches (2^300, 2^400) and squareplus's left tail
+  // b / (4 x^2) through the subnormals (|x| up to 2^587); the kinks of hard_swish (-3,
+  // -1.5, 3) and sparse_plus (-1, 1); hard_swish's x / 2 switch (2^-800) and its ties
+  // x / 2 for odd subnormal x (3 and 5 times 2^-1074 here, with +-2^-1074 above).
+  for (double edge : {0x1p300, 0x1p400, 0x1p-800, 0x1p-1000, 1e154, 1e155, 0x1p520, 0x1p560, 0x1p586, 0x1p587,
+                      3.0, 1.5, 1.0, 0x3p-1074, 0x5p-1074})
+    for (double v : neighbours(edge, 3)) {
+      x.push_back(v);
+      x.push_back(-v);
+    }
+  for (double t = 0x1p530; t <= 0x1p590; t *= 1.0625) x.push_back(-t);
+  for (double t = -3.5; t <= 3.5; t += 1.0 / 64) x.push_back(t);
   // The derivative roots: swish'(u) = 0 at u = -1.2784645427610737 (beta = 1, 1.7, -0.6),
   // mish' at -1.1924312145154952, gelu's tanh form at -0.7524614220710163 and its erf
   // form at -0.7517915246935645. Around each:
@@ -244,6 +262,17 @@ TEST(Float64Simd, HardPointsOnEveryTarget) {
           EXPECT_TRUE(same(got.backward[i], reference.backward[i]))
               << spec << " backward at " << x[i] << ": " << got.backward[i] << " vs scalar " << reference.backward[i];
         }
+        // hard_swish and sparse_plus (polynomial pieces, rounded once from pairs) are
+        // correctly rounded here, as their scalar kernels: bit for bit the same on every
+        // point, including hard_swish's ties x / 2 at odd subnormal x, decided by the
+        // x^2 / 6 that a 1-ULP bar would not see.
+        const std::string name = spec;
+        if (name == "hard_swish" || name == "sparse_plus") {
+          const std::size_t i = first_difference(got.forward, reference.forward);
+          EXPECT_EQ(i, x.size()) << spec << " forward differs from the scalar kernel at x=" << (i < x.size() ? x[i] : 0.0)
+                                 << ": " << (i < x.size() ? got.forward[i] : 0.0) << " vs "
+                                 << (i < x.size() ? reference.forward[i] : 0.0);
+        }
         continue;
       }
       const std::size_t f = first_difference(got.forward, best.forward);
@@ -258,13 +287,15 @@ TEST(Float64Simd, HardPointsOnEveryTarget) {
 }
 
 // Settings a body does not cover (swish and softplus with beta outside [2^-20, 2^20],
-// elu with scale * alpha below 2^-400, each gelu body with the other form) return false
-// on every target, write nothing, and the public path gives the scalar kernel's bits.
+// elu with scale * alpha below 2^-400, each gelu body with the other form, squareplus
+// with b outside [2^-100, 2^100]) return false on every target, write nothing, and the
+// public path gives the scalar kernel's bits.
 TEST(Float64Simd, UncoveredSettingsFallBack) {
   const std::vector<double> x = {-800, -3, -1.2784645427610738e30, -0.5, 0, 1e-300, 2, 30, 710};
   const std::pair<const char*, const Body*> cases[] = {
       {"swish(beta=1e-30)", nullptr}, {"swish(beta=3e7)", nullptr}, {"softplus(beta=1e-7)", nullptr},
-      {"elu(alpha=1e-300)", nullptr}, {"gelu", &kGeluTanh},          {"gelu(approximate=tanh)", &kGeluErf}};
+      {"elu(alpha=1e-300)", nullptr}, {"gelu", &kGeluTanh},          {"gelu(approximate=tanh)", &kGeluErf},
+      {"squareplus(b=0)", nullptr},   {"squareplus(b=1e40)", nullptr}};
   for (const auto& [spec, other] : cases) {
     const activ::Activation a = activ::parse(spec);
     const Slots s = activ::detail::ActivationAccess::slots(a);

@@ -1,7 +1,8 @@
 // kernels(Family): the scalar kernels, with float32, float32 backward from the output
 // and float64 replaced by the SIMD bodies of src/kernels/simd/ (float64: the exact
 // piecewise-linear families, and in double-double exponential, elu, sigmoid,
-// log_sigmoid, swish, softplus, tanh, tanh_shrink, mish, gelu (both forms) and log1mexp).
+// log_sigmoid, swish, softplus, tanh, tanh_shrink, mish, gelu (both forms), log1mexp,
+// softsign, squareplus, hard_swish and sparse_plus).
 #include <array>
 
 #include "kernels/kernels.hpp"
@@ -92,6 +93,10 @@ Kernels assemble(Family f) {
     case Family::mish: ACTIV_USE_F64(Mish, mish); break;
     case Family::gelu: use64(gelu_forward_f64, gelu_backward_f64); break;
     case Family::log1mexp: ACTIV_USE_F64(Log1mexp, log1mexp); break;
+    case Family::softsign: ACTIV_USE_F64(Softsign, softsign); break;
+    case Family::squareplus: ACTIV_USE_F64(Squareplus, squareplus); break;
+    case Family::hard_swish: ACTIV_USE_F64(HardSwish, hard_swish); break;
+    case Family::sparse_plus: ACTIV_USE_F64(SparsePlus, sparse_plus); break;
     default: break;
   }
 #undef ACTIV_USE_F64
