@@ -749,7 +749,8 @@ bool Backward(const Slots& s, const double* x, const double* dy, double* dx, std
     const V quick_mag = hn::Abs(quick);
     const auto moderate = hn::And(hn::Ge(quick_mag, Lit(0x1p-960)), hn::Le(quick_mag, Lit(0x1p960)));
     const auto quick_ok = hn::And(hn::Eq(f.m, hn::Zero(d)), hn::Or(moderate, hn::Eq(f.v.hi, hn::Zero(d))));
-    const V r = hn::AllTrue(d, quick_ok) ? quick : RoundScaled(MulScaled(dyv, f));
+    V r = quick;
+    if (HWY_UNLIKELY(!hn::AllTrue(d, quick_ok))) r = RoundScaled(MulScaled(dyv, f));
     // A zero result takes the sign of dy * f' (the pair arithmetic turns -0 into +0); an
     // infinite dy or f' (log1mexp at 0) gives dy * f' (inf, or NaN for inf * 0).
     const V signed_r = hn::IfThenElse(hn::Eq(r, hn::Zero(d)), hn::CopySign(r, hn::Mul(dyv, f.v.hi)), r);
