@@ -377,3 +377,60 @@ TEST(Float64Simd, TailsInPlaceAndExtremeDy) {
 }
 
 }  // namespace
+
+namespace {
+
+// sparse_sigmoid's float64 body (elementwise.cc, "float64": RN(x + 1) / 2, exact) is
+// correctly rounded, ties to even included: x + 1 exactly halfway between doubles
+// (x = 2^-53 k, odd k, and 1 - 2^-53, where (x + 1) / 2 is a tie again), its neighbours,
+// -1 + 2^-53 (the smallest x + 1), the kinks, subnormal x and a random sample. Checked
+// against the MPFR oracle and bit for bit against the scalar kernel, forward and
+// backward (f'(+-1) = 0 in Keras, 0.25 in JAX), on every compiled target.
+TEST(Float64Simd, SparseSigmoidExactWithTies) {
+  std::vector<double> x(std::begin(kSpecials), std::end(kSpecials));
+  for (int k = 1; k <= 64; k += 2)
+    for (double v : neighbours(k * 0x1p-53, 2)) {
+      x.push_back(v);
+      x.push_back(-v);
+    }
+  for (double edge : {1.0, -1.0, 1.0 - 0x1p-53, -1.0 + 0x1p-53, 0.5, -0.5, 0x1p-1074, 0x1p-1022, 1e-300})
+    for (double v : neighbours(edge, 4)) {
+      x.push_back(v);
+      x.push_back(-v);
+    }
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> uniform(-1.5, 1.5);
+  for (int i = 0; i < 4000; ++i) x.push_back(uniform(rng));
+  const std::vector<double> dy(x.size(), 1.0);
+  for (const char* spec : {"sparse_sigmoid", "jax:sparse_sigmoid"}) {
+    const activ::Activation a = activ::parse(spec);
+    const Slots s = activ::detail::ActivationAccess::slots(a);
+    const activ::detail::Kernels& scalar = activ::detail::scalar_kernels(Family::sparse_sigmoid);
+    std::vector<double> want(x.size()), dwant(x.size());
+    scalar.forward_f64(s, x.data(), want.data(), x.size());
+    scalar.backward_f64(s, x.data(), dy.data(), dwant.data(), x.size());
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      if (std::isnan(x[i])) continue;
+      const double exact = activ::reference::exact_f64(a, What::forward, x[i]);
+      ASSERT_EQ(std::bit_cast<std::uint64_t>(want[i]), std::bit_cast<std::uint64_t>(exact))
+          << spec << " scalar kernel at x=" << x[i];
+    }
+    for (const int64_t target : hwy::SupportedAndGeneratedTargets()) {
+      hwy::SetSupportedTargetsForTest(target);
+      std::vector<double> y(x.size()), dx(x.size());
+      ASSERT_TRUE(simd::SparseSigmoidForwardF64(s, x.data(), y.data(), x.size())) << hwy::TargetName(target);
+      ASSERT_TRUE(simd::SparseSigmoidBackwardF64(s, x.data(), dy.data(), dx.data(), x.size())) << hwy::TargetName(target);
+      const std::size_t f = first_difference(y, want), b = first_difference(dx, dwant);
+      EXPECT_EQ(f, x.size()) << spec << " " << hwy::TargetName(target) << " forward at x=" << (f < x.size() ? x[f] : 0.0)
+                             << ": " << (f < x.size() ? y[f] : 0.0) << " vs " << (f < x.size() ? want[f] : 0.0);
+      EXPECT_EQ(b, x.size()) << spec << " " << hwy::TargetName(target) << " backward at x=" << (b < x.size() ? x[b] : 0.0);
+      // In place, through the public API.
+      std::vector<double> in_place = x;
+      a.forward(std::span<const double>(in_place), std::span<double>(in_place));
+      EXPECT_EQ(first_difference(in_place, want), x.size()) << spec << " in place " << hwy::TargetName(target);
+    }
+    hwy::SetSupportedTargetsForTest(0);
+  }
+}
+
+}  // namespace

@@ -82,6 +82,7 @@ Kernels assemble(Family f) {
     case Family::thresholded_relu: ACTIV_USE_F64(ThresholdedRelu, thresholded_relu); break;
     case Family::hard_shrink: ACTIV_USE_F64(HardShrink, hard_shrink); break;
     case Family::soft_shrink: ACTIV_USE_F64(SoftShrink, soft_shrink); break;
+    case Family::sparse_sigmoid: ACTIV_USE_F64(SparseSigmoid, sparse_sigmoid); break;
     case Family::exponential: ACTIV_USE_F64(Exponential, exponential); break;
     case Family::elu: ACTIV_USE_F64(Elu, elu); break;
     case Family::sigmoid: ACTIV_USE_F64(Sigmoid, sigmoid); break;

@@ -51,7 +51,8 @@
   X(Threshold)                     \
   X(ThresholdedRelu)               \
   X(HardShrink)                    \
-  X(SoftShrink)
+  X(SoftShrink)                    \
+  X(SparseSigmoid)
 
 // The float64 double-double bodies (elementwise_f64.cc). They return false, having
 // written nothing, on targets without a native FMA and for settings they do not cover
