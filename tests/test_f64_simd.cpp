@@ -65,6 +65,7 @@ const Body kBodies[] = {
     {Family::squareplus, simd::SquareplusForwardF64, simd::SquareplusBackwardF64},
     {Family::hard_swish, simd::HardSwishForwardF64, simd::HardSwishBackwardF64},
     {Family::sparse_plus, simd::SparsePlusForwardF64, simd::SparsePlusBackwardF64},
+    {Family::hard_sigmoid, simd::HardSigmoidForwardF64, simd::HardSigmoidBackwardF64},
 };
 const Body kGeluTanh = {Family::gelu, simd::GeluTanhForwardF64, simd::GeluTanhBackwardF64};
 const Body kGeluErf = {Family::gelu, simd::GeluErfForwardF64, simd::GeluErfBackwardF64};
@@ -81,7 +82,8 @@ const char* const kSpecs[] = {"exponential", "elu", "selu", "tf:selu", "celu(alp
                               "softplus", "softplus(beta=2, threshold=10)", "softplus(beta=0.3, threshold=None)",
                               "tanh", "tanh_shrink", "mish", "gelu(approximate=tanh)", "jax:gelu",
                               "gelu", "log1mexp", "softsign", "squareplus", "squareplus(b=0.01)",
-                              "squareplus(b=100)", "hard_swish", "sparse_plus"};
+                              "squareplus(b=100)", "hard_swish", "sparse_plus", "hard_sigmoid",
+                              "keras2:hard_sigmoid"};
 
 const double kSpecials[] = {0.0, -0.0, kInf, -kInf, kNaN, -kNaN};
 
@@ -136,6 +138,17 @@ std::vector<double> hard_points() {
       x.push_back(-v);
     }
   for (double t = 0x1p530; t <= 0x1p590; t *= 1.0625) x.push_back(-t);
+  // hard_sigmoid: its kinks (+-2.5, +-3) and the exact ties of (x + 3) / 6 and
+  // (x + 2.5) / 5 (x = 3 * 2^-53 gives 1/2 + 2^-54) with k * 2^-53 for odd k.
+  for (double v : neighbours(2.5, 3)) {
+    x.push_back(v);
+    x.push_back(-v);
+  }
+  for (int k = 1; k <= 63; k += 2)
+    for (double v : neighbours(k * 0x1p-53, 1)) {
+      x.push_back(v);
+      x.push_back(-v);
+    }
   for (double t = -3.5; t <= 3.5; t += 1.0 / 64) x.push_back(t);
   // The derivative roots: swish'(u) = 0 at u = -1.2784645427610737 (beta = 1, 1.7, -0.6),
   // mish' at -1.1924312145154952, gelu's tanh form at -0.7524614220710163 and its erf
@@ -262,12 +275,22 @@ TEST(Float64Simd, HardPointsOnEveryTarget) {
           EXPECT_TRUE(same(got.backward[i], reference.backward[i]))
               << spec << " backward at " << x[i] << ": " << got.backward[i] << " vs scalar " << reference.backward[i];
         }
-        // hard_swish and sparse_plus (polynomial pieces, rounded once from pairs) are
-        // correctly rounded here, as their scalar kernels: bit for bit the same on every
-        // point, including hard_swish's ties x / 2 at odd subnormal x, decided by the
-        // x^2 / 6 that a 1-ULP bar would not see.
+        // hard_swish, sparse_plus and hard_sigmoid (polynomial pieces, rounded once from
+        // pairs) are correctly rounded here, as their scalar kernels: bit for bit the same
+        // on every point, including hard_swish's ties x / 2 at odd subnormal x, decided by
+        // the x^2 / 6 that a 1-ULP bar would not see, and hard_sigmoid's exact ties.
         const std::string name = spec;
-        if (name == "hard_swish" || name == "sparse_plus") {
+        if (name == "hard_sigmoid" || name == "keras2:hard_sigmoid") {  // exact: the oracle rounded once
+          std::size_t wrong = 0;
+          for (std::size_t i = 0; i < x.size(); ++i) {
+            if (std::isnan(x[i])) continue;
+            const double exact = activ::reference::exact_f64(a, What::forward, x[i]);
+            if (got.forward[i] != exact && ++wrong <= 3)
+              ADD_FAILURE() << spec << " not correctly rounded at x=" << x[i] << ": " << got.forward[i] << " vs " << exact;
+          }
+          EXPECT_EQ(wrong, 0u) << spec;
+        }
+        if (name == "hard_swish" || name == "sparse_plus" || name == "hard_sigmoid" || name == "keras2:hard_sigmoid") {
           const std::size_t i = first_difference(got.forward, reference.forward);
           EXPECT_EQ(i, x.size()) << spec << " forward differs from the scalar kernel at x=" << (i < x.size() ? x[i] : 0.0)
                                  << ": " << (i < x.size() ? got.forward[i] : 0.0) << " vs "

@@ -2,7 +2,7 @@
 // and float64 replaced by the SIMD bodies of src/kernels/simd/ (float64: the exact
 // piecewise-linear families, and in double-double exponential, elu, sigmoid,
 // log_sigmoid, swish, softplus, tanh, tanh_shrink, mish, gelu (both forms), log1mexp,
-// softsign, squareplus, hard_swish and sparse_plus).
+// softsign, squareplus, hard_swish, sparse_plus and hard_sigmoid).
 #include <array>
 
 #include "kernels/kernels.hpp"
@@ -98,6 +98,7 @@ Kernels assemble(Family f) {
     case Family::squareplus: ACTIV_USE_F64(Squareplus, squareplus); break;
     case Family::hard_swish: ACTIV_USE_F64(HardSwish, hard_swish); break;
     case Family::sparse_plus: ACTIV_USE_F64(SparsePlus, sparse_plus); break;
+    case Family::hard_sigmoid: ACTIV_USE_F64(HardSigmoid, hard_sigmoid); break;
     default: break;
   }
 #undef ACTIV_USE_F64

@@ -73,7 +73,8 @@
   X(Softsign)                         \
   X(Squareplus)                       \
   X(HardSwish)                        \
-  X(SparsePlus)
+  X(SparsePlus)                       \
+  X(HardSigmoid)
 
 // Backward from the forward's output y (Kernels::backward_from_output_f32), for the
 // families whose derivative follows from y; only called for settings where it does.

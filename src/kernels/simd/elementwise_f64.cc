@@ -663,6 +663,48 @@ struct SparsePlus {
   }
 };
 
+// clip((x + shift) / divisor, 0, 1) for the two settings the catalog has, relu6(x + 3) / 6
+// and Keras 2's clip(0.2x + 0.5) = clip((x + 2.5) / 5): exact, i.e. correctly rounded,
+// ties to even included, as the scalar kernel. Why: S = x + shift is an exact pair
+// (TwoSum). In Div(S, divisor), q1 = RN(S.hi / divisor), q1 * divisor is TwoProd (exact)
+// and S.hi minus its high part is exact (Sterbenz); the remainder r (about 2^-51 |S.hi|
+// at most) then takes three roundings of 2^-53 |r| and r / divisor one of 2^-53 of
+// itself: the pair is within 2^-101 of S / divisor relative. A lane whose pair is not
+// within 2^-96 of a rounding midpoint (dd64::NearMidpoint, whose own distance carries one
+// rounding of 2^-53 of itself) therefore has its exact value on the same side of every
+// midpoint, and rounding the pair is correct; the others, exact ties among them (x =
+// 3 * 2^-53 gives 1/2 + 2^-54), go to the scalar kernel ("Near ties" below). On the
+// middle piece x + shift >= 2^-51, so the quotient is normal. f' = 1 / divisor (a pair)
+// inside, the slot's factor times it at the two kinks, 0 outside.
+struct HardSigmoid {
+  static constexpr Family kFamily = Family::hard_sigmoid;
+  struct Constants {
+    double shift, divisor, kink_factor;
+    explicit Constants(const Slots& s)
+        : shift(static_cast<double>(s[0])), divisor(static_cast<double>(s[1])), kink_factor(static_cast<double>(s[2])) {}
+    static bool Applies(const Slots& s) {
+      return ((s[0] == 3 && s[1] == 6) || (s[0] == 2.5L && s[1] == 5)) && (s[2] == 0 || s[2] == 1);
+    }
+  };
+  static DD Middle(const Constants& c, V x) { return Div(TwoSum(x, Lit(c.shift)), Lit(c.divisor)); }
+  static hn::Mask<D> Inside(const Constants& c, V x) {
+    return hn::And(hn::Gt(x, Lit(-c.shift)), hn::Lt(x, Lit(c.divisor - c.shift)));
+  }
+  static hn::Mask<D> NearTie(const Constants& c, V x) { return hn::And(Inside(c, x), NearMidpoint(Middle(c, x))); }
+  static V Forward(const Constants& c, V x) {
+    const D d;
+    const V y = Round(Middle(c, x));
+    return hn::IfThenElse(hn::Le(x, Lit(-c.shift)), hn::Zero(d), hn::IfThenElse(hn::Ge(x, Lit(c.divisor - c.shift)), Lit(1.0), y));
+  }
+  static Scaled Derivative(const Constants& c, V x) {
+    const D d;
+    const DD slope = Div(Exact(Lit(1.0)), Lit(c.divisor));
+    const auto kink = hn::Or(hn::Eq(x, Lit(-c.shift)), hn::Eq(x, Lit(c.divisor - c.shift)));
+    const DD at_kink = c.kink_factor != 0 ? slope : Exact(hn::Zero(d));
+    return Plain(dd64::Select(Inside(c, x), slope, dd64::Select(kink, at_kink, Exact(hn::Zero(d)))));
+  }
+};
+
 // ---- loops ---------------------------------------------------------------------------
 
 // Derivative roots (swish, mish, gelu). There f' is a sum of two terms of about 1 (0.23
@@ -675,7 +717,8 @@ struct SparsePlus {
 template <class Op>
 concept HasRoots = requires(const typename Op::Constants& c, V x) { Op::RootDistance(c, x); };
 
-// Near ties (hard_swish, sparse_plus, whose scalar kernels are correctly rounded): lanes
+// Near ties (hard_swish, sparse_plus, hard_sigmoid, whose scalar kernels are correctly
+// rounded): lanes
 // whose pair lies within 2^-96 of a rounding midpoint (dd64::NearMidpoint) go to the
 // scalar kernel one at a time; for random x about 1 lane in 2^43.
 template <class Op>
@@ -807,6 +850,7 @@ struct Softsign;
 struct Squareplus;
 struct HardSwish;
 struct SparsePlus;
+struct HardSigmoid;
 
 #endif  // HWY_NATIVE_FMA
 
