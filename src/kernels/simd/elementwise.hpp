@@ -2,7 +2,7 @@
 // instruction set of the machine. Every family has one, except rrelu's training mode
 // (dispatch.cpp picks per call; gelu has one per form). float64 has SIMD bodies for the
 // exact piecewise-linear families (elementwise.cc) and, in double-double, for the smooth
-// and piecewise-quadratic families listed below (elementwise_f64.cc); the others use the
+// and piecewise-polynomial families listed below (elementwise_f64.cc); the others use the
 // scalar kernels.
 #pragma once
 
