@@ -138,17 +138,19 @@ std::vector<double> hard_points() {
       x.push_back(-v);
     }
   for (double t = 0x1p530; t <= 0x1p590; t *= 1.0625) x.push_back(-t);
-  // hard_sigmoid: its kinks (+-2.5, +-3) and the exact ties of (x + 3) / 6 and
-  // (x + 2.5) / 5 (x = 3 * 2^-53 gives 1/2 + 2^-54) with k * 2^-53 for odd k.
+  // hard_sigmoid: its kinks (+-2.5, +-3) and the exact ties of (x + 3) / 6, 1/2 + j 2^-54
+  // at x = 3j 2^-53, and of (x + 2.5) / 5 at x = 5j 2^-54 (odd j), among k 2^-53 and
+  // k 2^-54 for odd k.
   for (double v : neighbours(2.5, 3)) {
     x.push_back(v);
     x.push_back(-v);
   }
-  for (int k = 1; k <= 63; k += 2)
-    for (double v : neighbours(k * 0x1p-53, 1)) {
-      x.push_back(v);
-      x.push_back(-v);
-    }
+  for (int k = 1; k <= 95; k += 2)
+    for (double v : {k * 0x1p-53, k * 0x1p-54})
+      for (double w : neighbours(v, 1)) {
+        x.push_back(w);
+        x.push_back(-w);
+      }
   for (double t = -3.5; t <= 3.5; t += 1.0 / 64) x.push_back(t);
   // The derivative roots: swish'(u) = 0 at u = -1.2784645427610737 (beta = 1, 1.7, -0.6),
   // mish' at -1.1924312145154952, gelu's tanh form at -0.7524614220710163 and its erf
