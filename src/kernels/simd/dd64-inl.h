@@ -105,6 +105,14 @@ HWY_INLINE DD Div(DD a, DD b) {
   return FastTwoSum(q1, hn::Div(r, b.hi));
 }
 HWY_INLINE DD Div(DD a, V b) { return Div(a, Exact(b)); }
+// 1 / b with one hardware division: q1 = RN(1 / b.hi), and the remainder's correction
+// r / b.hi taken as r * q1 (r is about 2^-53 of 1, so that costs 2^-106): ~2^-104.
+HWY_INLINE DD Reciprocal(DD b) {
+  const V q1 = hn::Div(Lit(1.0), b.hi);
+  const DD p = TwoProd(q1, b.hi);
+  const V r = hn::Sub(hn::Sub(hn::Sub(Lit(1.0), p.hi), p.lo), hn::Mul(q1, b.lo));
+  return FastTwoSum(q1, hn::Mul(r, q1));
+}
 // sqrt(a) for a = hi + lo > 0 with hi normal and far from overflow (a.hi in [2^-1000,
 // 2^1000]): s0 = sqrt(hi) within 1/2 ULP, then one Newton step s0 + (a - s0^2) / (2 s0).
 // s0^2 is TwoProd (exact), hi - s0^2.hi is exact (Sterbenz: s0^2 is within 2^-52 of hi),

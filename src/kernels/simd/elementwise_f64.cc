@@ -542,7 +542,7 @@ struct Softsign {
     const V scale = hn::IfThenElse(huge, Lit(0x1p-600), Lit(1.0));
     const DD d = OnePlusAbs(x);
     const DD scaled = {hn::Mul(d.hi, scale), hn::Mul(d.lo, scale)};
-    return {Div(Exact(Lit(1.0)), Mul(scaled, scaled)), hn::IfThenElse(huge, Lit(-1200.0), hn::Zero(D()))};
+    return {Reciprocal(Mul(scaled, scaled)), hn::IfThenElse(huge, Lit(-1200.0), hn::Zero(D()))};
   }
 };
 
