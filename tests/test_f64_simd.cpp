@@ -2,7 +2,8 @@
 // points where they are hardest: e^x's subnormal range and underflow edge (x near -745,
 // also scaled by each family's beta or divisor), the overflow edge near 709.78, tiny |x|
 // (subnormal, 1e-300, 1e-20), tanh_shrink's and log1mexp's switches, the neighbourhoods
-// of the derivative roots of swish, mish and gelu, +-0, +-inf, NaN, the
+// of the derivative roots of swish, mish and gelu, the scaling switches and kinks of
+// softsign, squareplus, hard_swish and sparse_plus, +-0, +-inf, NaN, the
 // extremes of the double range and a dense random sample.
 //  - On the best target: forward within 1 ULP and the derivative within 2 ULP of the
 //    MPFR oracle; +-0, +-inf and NaN bit-identical to the scalar kernel (limits and the
@@ -60,6 +61,11 @@ const Body kBodies[] = {
     {Family::tanh_shrink, simd::TanhShrinkForwardF64, simd::TanhShrinkBackwardF64},
     {Family::mish, simd::MishForwardF64, simd::MishBackwardF64},
     {Family::log1mexp, simd::Log1mexpForwardF64, simd::Log1mexpBackwardF64},
+    {Family::softsign, simd::SoftsignForwardF64, simd::SoftsignBackwardF64},
+    {Family::squareplus, simd::SquareplusForwardF64, simd::SquareplusBackwardF64},
+    {Family::hard_swish, simd::HardSwishForwardF64, simd::HardSwishBackwardF64},
+    {Family::sparse_plus, simd::SparsePlusForwardF64, simd::SparsePlusBackwardF64},
+    {Family::hard_sigmoid, simd::HardSigmoidForwardF64, simd::HardSigmoidBackwardF64},
 };
 const Body kGeluTanh = {Family::gelu, simd::GeluTanhForwardF64, simd::GeluTanhBackwardF64};
 const Body kGeluErf = {Family::gelu, simd::GeluErfForwardF64, simd::GeluErfBackwardF64};
@@ -75,7 +81,9 @@ const char* const kSpecs[] = {"exponential", "elu", "selu", "tf:selu", "celu(alp
                               "sigmoid", "log_sigmoid", "silu", "swish(beta=1.7)", "swish(beta=-0.6)",
                               "softplus", "softplus(beta=2, threshold=10)", "softplus(beta=0.3, threshold=None)",
                               "tanh", "tanh_shrink", "mish", "gelu(approximate=tanh)", "jax:gelu",
-                              "gelu", "log1mexp"};
+                              "gelu", "log1mexp", "softsign", "squareplus", "squareplus(b=0.01)",
+                              "squareplus(b=100)", "hard_swish", "sparse_plus", "hard_sigmoid",
+                              "keras2:hard_sigmoid"};
 
 const double kSpecials[] = {0.0, -0.0, kInf, -kInf, kNaN, -kNaN};
 
@@ -119,6 +127,31 @@ std::vector<double> hard_points() {
       x.push_back(-v);
     }
   for (double t = -39; t <= -37; t += 1.0 / 128) x.push_back(t);
+  // softsign's and squareplus's scaling switches (2^300, 2^400) and squareplus's left tail
+  // b / (4 x^2) through the subnormals (|x| up to 2^587); the kinks of hard_swish (-3,
+  // -1.5, 3) and sparse_plus (-1, 1); hard_swish's x / 2 switch (2^-800) and its ties
+  // x / 2 for odd subnormal x (3 and 5 times 2^-1074 here, with +-2^-1074 above).
+  for (double edge : {0x1p300, 0x1p400, 0x1p-800, 0x1p-1000, 1e154, 1e155, 0x1p520, 0x1p560, 0x1p586, 0x1p587,
+                      3.0, 1.5, 1.0, 0x3p-1074, 0x5p-1074})
+    for (double v : neighbours(edge, 3)) {
+      x.push_back(v);
+      x.push_back(-v);
+    }
+  for (double t = 0x1p530; t <= 0x1p590; t *= 1.0625) x.push_back(-t);
+  // hard_sigmoid: its kinks (+-2.5, +-3) and the exact ties of (x + 3) / 6, 1/2 + j 2^-54
+  // at x = 3j 2^-53, and of (x + 2.5) / 5 at x = 5j 2^-54 (odd j), among k 2^-53 and
+  // k 2^-54 for odd k.
+  for (double v : neighbours(2.5, 3)) {
+    x.push_back(v);
+    x.push_back(-v);
+  }
+  for (int k = 1; k <= 95; k += 2)
+    for (double v : {k * 0x1p-53, k * 0x1p-54})
+      for (double w : neighbours(v, 1)) {
+        x.push_back(w);
+        x.push_back(-w);
+      }
+  for (double t = -3.5; t <= 3.5; t += 1.0 / 64) x.push_back(t);
   // The derivative roots: swish'(u) = 0 at u = -1.2784645427610737 (beta = 1, 1.7, -0.6),
   // mish' at -1.1924312145154952, gelu's tanh form at -0.7524614220710163 and its erf
   // form at -0.7517915246935645. Around each:
@@ -244,6 +277,27 @@ TEST(Float64Simd, HardPointsOnEveryTarget) {
           EXPECT_TRUE(same(got.backward[i], reference.backward[i]))
               << spec << " backward at " << x[i] << ": " << got.backward[i] << " vs scalar " << reference.backward[i];
         }
+        // hard_swish, sparse_plus and hard_sigmoid (polynomial pieces, rounded once from
+        // pairs) are correctly rounded here, as their scalar kernels: bit for bit the same
+        // on every point, including hard_swish's ties x / 2 at odd subnormal x, decided by
+        // the x^2 / 6 that a 1-ULP bar would not see, and hard_sigmoid's exact ties.
+        const std::string name = spec;
+        if (name == "hard_sigmoid" || name == "keras2:hard_sigmoid") {  // exact: the oracle rounded once
+          std::size_t wrong = 0;
+          for (std::size_t i = 0; i < x.size(); ++i) {
+            if (std::isnan(x[i])) continue;
+            const double exact = activ::reference::exact_f64(a, What::forward, x[i]);
+            if (got.forward[i] != exact && ++wrong <= 3)
+              ADD_FAILURE() << spec << " not correctly rounded at x=" << x[i] << ": " << got.forward[i] << " vs " << exact;
+          }
+          EXPECT_EQ(wrong, 0u) << spec;
+        }
+        if (name == "hard_swish" || name == "sparse_plus" || name == "hard_sigmoid" || name == "keras2:hard_sigmoid") {
+          const std::size_t i = first_difference(got.forward, reference.forward);
+          EXPECT_EQ(i, x.size()) << spec << " forward differs from the scalar kernel at x=" << (i < x.size() ? x[i] : 0.0)
+                                 << ": " << (i < x.size() ? got.forward[i] : 0.0) << " vs "
+                                 << (i < x.size() ? reference.forward[i] : 0.0);
+        }
         continue;
       }
       const std::size_t f = first_difference(got.forward, best.forward);
@@ -258,13 +312,15 @@ TEST(Float64Simd, HardPointsOnEveryTarget) {
 }
 
 // Settings a body does not cover (swish and softplus with beta outside [2^-20, 2^20],
-// elu with scale * alpha below 2^-400, each gelu body with the other form) return false
-// on every target, write nothing, and the public path gives the scalar kernel's bits.
+// elu with scale * alpha below 2^-400, each gelu body with the other form, squareplus
+// with b outside [2^-100, 2^100]) return false on every target, write nothing, and the
+// public path gives the scalar kernel's bits.
 TEST(Float64Simd, UncoveredSettingsFallBack) {
   const std::vector<double> x = {-800, -3, -1.2784645427610738e30, -0.5, 0, 1e-300, 2, 30, 710};
   const std::pair<const char*, const Body*> cases[] = {
       {"swish(beta=1e-30)", nullptr}, {"swish(beta=3e7)", nullptr}, {"softplus(beta=1e-7)", nullptr},
-      {"elu(alpha=1e-300)", nullptr}, {"gelu", &kGeluTanh},          {"gelu(approximate=tanh)", &kGeluErf}};
+      {"elu(alpha=1e-300)", nullptr}, {"gelu", &kGeluTanh},          {"gelu(approximate=tanh)", &kGeluErf},
+      {"squareplus(b=0)", nullptr},   {"squareplus(b=1e40)", nullptr}};
   for (const auto& [spec, other] : cases) {
     const activ::Activation a = activ::parse(spec);
     const Slots s = activ::detail::ActivationAccess::slots(a);
@@ -342,6 +398,63 @@ TEST(Float64Simd, TailsInPlaceAndExtremeDy) {
         }
       }
     }
+  }
+}
+
+}  // namespace
+
+namespace {
+
+// sparse_sigmoid's float64 body (elementwise.cc, "float64": RN(x + 1) / 2, exact) is
+// correctly rounded, ties to even included: x + 1 exactly halfway between doubles
+// (x = 2^-53 k, odd k, and 1 - 2^-53, where (x + 1) / 2 is a tie again), its neighbours,
+// -1 + 2^-53 (the smallest x + 1), the kinks, subnormal x and a random sample. Checked
+// against the MPFR oracle and bit for bit against the scalar kernel, forward and
+// backward (f'(+-1) = 0 in Keras, 0.25 in JAX), on every compiled target.
+TEST(Float64Simd, SparseSigmoidExactWithTies) {
+  std::vector<double> x(std::begin(kSpecials), std::end(kSpecials));
+  for (int k = 1; k <= 64; k += 2)
+    for (double v : neighbours(k * 0x1p-53, 2)) {
+      x.push_back(v);
+      x.push_back(-v);
+    }
+  for (double edge : {1.0, -1.0, 1.0 - 0x1p-53, -1.0 + 0x1p-53, 0.5, -0.5, 0x1p-1074, 0x1p-1022, 1e-300})
+    for (double v : neighbours(edge, 4)) {
+      x.push_back(v);
+      x.push_back(-v);
+    }
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> uniform(-1.5, 1.5);
+  for (int i = 0; i < 4000; ++i) x.push_back(uniform(rng));
+  const std::vector<double> dy(x.size(), 1.0);
+  for (const char* spec : {"sparse_sigmoid", "jax:sparse_sigmoid"}) {
+    const activ::Activation a = activ::parse(spec);
+    const Slots s = activ::detail::ActivationAccess::slots(a);
+    const activ::detail::Kernels& scalar = activ::detail::scalar_kernels(Family::sparse_sigmoid);
+    std::vector<double> want(x.size()), dwant(x.size());
+    scalar.forward_f64(s, x.data(), want.data(), x.size());
+    scalar.backward_f64(s, x.data(), dy.data(), dwant.data(), x.size());
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      if (std::isnan(x[i])) continue;
+      const double exact = activ::reference::exact_f64(a, What::forward, x[i]);
+      ASSERT_EQ(std::bit_cast<std::uint64_t>(want[i]), std::bit_cast<std::uint64_t>(exact))
+          << spec << " scalar kernel at x=" << x[i];
+    }
+    for (const int64_t target : hwy::SupportedAndGeneratedTargets()) {
+      hwy::SetSupportedTargetsForTest(target);
+      std::vector<double> y(x.size()), dx(x.size());
+      ASSERT_TRUE(simd::SparseSigmoidForwardF64(s, x.data(), y.data(), x.size())) << hwy::TargetName(target);
+      ASSERT_TRUE(simd::SparseSigmoidBackwardF64(s, x.data(), dy.data(), dx.data(), x.size())) << hwy::TargetName(target);
+      const std::size_t f = first_difference(y, want), b = first_difference(dx, dwant);
+      EXPECT_EQ(f, x.size()) << spec << " " << hwy::TargetName(target) << " forward at x=" << (f < x.size() ? x[f] : 0.0)
+                             << ": " << (f < x.size() ? y[f] : 0.0) << " vs " << (f < x.size() ? want[f] : 0.0);
+      EXPECT_EQ(b, x.size()) << spec << " " << hwy::TargetName(target) << " backward at x=" << (b < x.size() ? x[b] : 0.0);
+      // In place, through the public API.
+      std::vector<double> in_place = x;
+      a.forward(std::span<const double>(in_place), std::span<double>(in_place));
+      EXPECT_EQ(first_difference(in_place, want), x.size()) << spec << " in place " << hwy::TargetName(target);
+    }
+    hwy::SetSupportedTargetsForTest(0);
   }
 }
 

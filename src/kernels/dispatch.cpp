@@ -1,7 +1,8 @@
 // kernels(Family): the scalar kernels, with float32, float32 backward from the output
 // and float64 replaced by the SIMD bodies of src/kernels/simd/ (float64: the exact
 // piecewise-linear families, and in double-double exponential, elu, sigmoid,
-// log_sigmoid, swish, softplus, tanh, tanh_shrink, mish, gelu (both forms) and log1mexp).
+// log_sigmoid, swish, softplus, tanh, tanh_shrink, mish, gelu (both forms), log1mexp,
+// softsign, squareplus, hard_swish, sparse_plus and hard_sigmoid).
 #include <array>
 
 #include "kernels/kernels.hpp"
@@ -81,6 +82,7 @@ Kernels assemble(Family f) {
     case Family::thresholded_relu: ACTIV_USE_F64(ThresholdedRelu, thresholded_relu); break;
     case Family::hard_shrink: ACTIV_USE_F64(HardShrink, hard_shrink); break;
     case Family::soft_shrink: ACTIV_USE_F64(SoftShrink, soft_shrink); break;
+    case Family::sparse_sigmoid: ACTIV_USE_F64(SparseSigmoid, sparse_sigmoid); break;
     case Family::exponential: ACTIV_USE_F64(Exponential, exponential); break;
     case Family::elu: ACTIV_USE_F64(Elu, elu); break;
     case Family::sigmoid: ACTIV_USE_F64(Sigmoid, sigmoid); break;
@@ -92,6 +94,11 @@ Kernels assemble(Family f) {
     case Family::mish: ACTIV_USE_F64(Mish, mish); break;
     case Family::gelu: use64(gelu_forward_f64, gelu_backward_f64); break;
     case Family::log1mexp: ACTIV_USE_F64(Log1mexp, log1mexp); break;
+    case Family::softsign: ACTIV_USE_F64(Softsign, softsign); break;
+    case Family::squareplus: ACTIV_USE_F64(Squareplus, squareplus); break;
+    case Family::hard_swish: ACTIV_USE_F64(HardSwish, hard_swish); break;
+    case Family::sparse_plus: ACTIV_USE_F64(SparsePlus, sparse_plus); break;
+    case Family::hard_sigmoid: ACTIV_USE_F64(HardSigmoid, hard_sigmoid); break;
     default: break;
   }
 #undef ACTIV_USE_F64

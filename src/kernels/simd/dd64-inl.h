@@ -105,12 +105,48 @@ HWY_INLINE DD Div(DD a, DD b) {
   return FastTwoSum(q1, hn::Div(r, b.hi));
 }
 HWY_INLINE DD Div(DD a, V b) { return Div(a, Exact(b)); }
+// 1 / b with one hardware division: q1 = RN(1 / b.hi), and the remainder's correction
+// r / b.hi taken as r * q1 (r is about 2^-53 of 1, so that costs 2^-106): ~2^-104.
+HWY_INLINE DD Reciprocal(DD b) {
+  const V q1 = hn::Div(Lit(1.0), b.hi);
+  const DD p = TwoProd(q1, b.hi);
+  const V r = hn::Sub(hn::Sub(hn::Sub(Lit(1.0), p.hi), p.lo), hn::Mul(q1, b.lo));
+  return FastTwoSum(q1, hn::Mul(r, q1));
+}
+// sqrt(a) for a = hi + lo > 0 with hi normal and far from overflow (a.hi in [2^-1000,
+// 2^1000]): s0 = sqrt(hi) within 1/2 ULP, then one Newton step s0 + (a - s0^2) / (2 s0).
+// s0^2 is TwoProd (exact), hi - s0^2.hi is exact (Sterbenz: s0^2 is within 2^-52 of hi),
+// so the remainder a - s0^2 carries only the roundings of adding p.lo and lo (2^-104 of
+// a); the step's own error is (s0 - sqrt a)^2 / (2 s0) < 2^-106 of sqrt a: ~2^-104 relative.
+HWY_INLINE DD Sqrt(DD a) {
+  const V s0 = hn::Sqrt(a.hi);
+  const DD p = TwoProd(s0, s0);
+  const V r = hn::Add(hn::Sub(hn::Sub(a.hi, p.hi), p.lo), a.lo);
+  return FastTwoSum(s0, hn::Div(r, hn::Add(s0, s0)));
+}
 HWY_INLINE DD Select(hn::Mask<D> m, DD a, DD b) {
   return {hn::IfThenElse(m, a.hi, b.hi), hn::IfThenElse(m, a.lo, b.lo)};
 }
 // hi + lo rounded to double (nearest; a pair whose hi is a double midpoint plus a
 // lo of the other sign is not a concern at the 2^-60 accuracy of these pairs).
 HWY_INLINE V Round(DD a) { return hn::Add(a.hi, a.lo); }
+
+// Whether hi + lo (hi normal) may lie within 2^-96 |hi| of a rounding midpoint: of the
+// binade of its rounding r (ulp(r) / 2 from r) or, at a power of two, of the binade
+// below (ulp(r) / 4; flagged everywhere, which costs only a rare extra lane). A pair
+// good to 2^-100 cannot decide the rounding there; elsewhere Round is correct. The
+// distance (hi - r) + lo is exact up to one rounding of 2^-53 of itself (hi - r is).
+HWY_INLINE hn::Mask<D> NearMidpoint(DD a) {
+  const D d;
+  const DU du;
+  const V r = Round(a);
+  const V distance = hn::Abs(hn::Add(hn::Sub(a.hi, r), a.lo));
+  const V binade = hn::BitCast(d, hn::And(hn::BitCast(du, r), hn::Set(du, 0x7ff0000000000000ull)));
+  const V half_ulp = hn::Mul(binade, Lit(0x1p-53));
+  const V tolerance = hn::Mul(hn::Abs(r), Lit(0x1p-96));
+  return hn::Or(hn::Lt(hn::Abs(hn::Sub(distance, half_ulp)), tolerance),
+                hn::Lt(hn::Abs(hn::Sub(distance, hn::Mul(half_ulp, Lit(0.5)))), tolerance));
+}
 
 // 2^m for an integer-valued m in [-1022, 1023].
 HWY_INLINE V Pow2(V m) {

@@ -730,7 +730,9 @@ void Backward(const Slots& s, const float* x, const float* dy, float* dx, std::s
 // The piecewise-linear families whose float64 result is a selection or one IEEE
 // operation on the input (x, a*x, x -+ lambda, a bound): Forward(p, x).hi is then the
 // correctly rounded value and Derivative(p, x) an exact constant, so float64 lanes give
-// the scalar kernels' bits at vector speed. relu with both a slope and a threshold
+// the scalar kernels' bits at vector speed. sparse_sigmoid is one too: on (-1, 1) its
+// .hi is RN(x + 1) / 2, and since x + 1 >= 2^-53 the halving is exact and commutes with
+// the rounding, ties included: RN(x + 1) / 2 = RN((x + 1) / 2). relu with both a slope and a threshold
 // (slope * (x - t) rounds twice) and the other families keep the scalar kernels.
 template <class Op>
 struct Exact64 {

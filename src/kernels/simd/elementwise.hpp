@@ -2,7 +2,8 @@
 // instruction set of the machine. Every family has one, except rrelu's training mode
 // (dispatch.cpp picks per call; gelu has one per form). float64 has SIMD bodies for the
 // exact piecewise-linear families (elementwise.cc) and, in double-double, for the smooth
-// families listed below (elementwise_f64.cc); the others use the scalar kernels.
+// and piecewise-polynomial families listed below (elementwise_f64.cc); the others use the
+// scalar kernels.
 #pragma once
 
 #include <cstddef>
@@ -50,7 +51,8 @@
   X(Threshold)                     \
   X(ThresholdedRelu)               \
   X(HardShrink)                    \
-  X(SoftShrink)
+  X(SoftShrink)                    \
+  X(SparseSigmoid)
 
 // The float64 double-double bodies (elementwise_f64.cc). They return false, having
 // written nothing, on targets without a native FMA and for settings they do not cover
@@ -67,7 +69,12 @@
   X(Mish)                             \
   X(GeluTanh)                         \
   X(GeluErf)                          \
-  X(Log1mexp)
+  X(Log1mexp)                         \
+  X(Softsign)                         \
+  X(Squareplus)                       \
+  X(HardSwish)                        \
+  X(SparsePlus)                       \
+  X(HardSigmoid)
 
 // Backward from the forward's output y (Kernels::backward_from_output_f32), for the
 // families whose derivative follows from y; only called for settings where it does.

@@ -523,6 +523,188 @@ struct Log1mexp {
   }
 };
 
+// x / (1 + |x|), 1 + |x| the exact pair TwoSum(1, |x|), one pair division (the sign
+// copied from x, which keeps -0). f' = 1 / (1 + |x|)^2; above |x| = 2^400 the pair is
+// scaled by 2^-600 first (its square would overflow, and f' reaches the subnormals).
+struct Softsign {
+  static constexpr Family kFamily = Family::softsign;
+  struct Constants {
+    explicit Constants(const Slots&) {}
+    static bool Applies(const Slots&) { return true; }
+  };
+  static DD OnePlusAbs(V x) { return TwoSum(Lit(1.0), hn::Abs(x)); }
+  static V Forward(const Constants&, V x) {
+    const V y = hn::CopySign(Round(Div(Exact(x), OnePlusAbs(x))), x);
+    return hn::IfThenElse(hn::IsInf(x), hn::CopySign(Lit(1.0), x), y);
+  }
+  static Scaled Derivative(const Constants&, V x) {
+    const auto huge = hn::Gt(hn::Abs(x), Lit(0x1p400));
+    const V scale = hn::IfThenElse(huge, Lit(0x1p-600), Lit(1.0));
+    const DD d = OnePlusAbs(x);
+    const DD scaled = {hn::Mul(d.hi, scale), hn::Mul(d.lo, scale)};
+    return {Reciprocal(Mul(scaled, scaled)), hn::IfThenElse(huge, Lit(-1200.0), hn::Zero(D()))};
+  }
+};
+
+// (x + h) / 2 with h = sqrt(x^2 + b) (dd64::Sqrt of the pair x^2 + b), and for x < 0 the
+// cancellation-free b / (2 (h - x)), as the scalar kernel; f' = f / h, i.e. (x + h) / (2h)
+// and b / (2h (h - x)). The body takes 2^-100 <= b <= 2^100 (b = 0, which is relu, and
+// extreme b stay on the scalar kernel). Then below |x| = 2^-300 x^2 is below 2^-500 of b
+// (its TwoProd may underflow harmlessly), and above |x| = 2^300, b / x^2 < 2^-500, so
+// f = x (x > 0) or b / (4|x|), and f' = 1 or b / (4 x^2), to 2^-500 relative; those are
+// evaluated with |x| scaled by 2^-600 (4 x^2 would overflow, and both reach the
+// subnormals). Each branch is pairs to ~2^-100, rounded once.
+struct Squareplus {
+  static constexpr Family kFamily = Family::squareplus;
+  struct Constants {
+    Const b;
+    explicit Constants(const Slots& s) : b(f64::pair_of(s[0])) {}
+    static bool Applies(const Slots& s) { return s[0] >= 0x1p-100L && s[0] <= 0x1p100L; }
+  };
+  struct Parts {
+    V xc;             // x clamped to 2^300
+    DD h;             // sqrt(xc^2 + b)
+    DD h_minus_x;     // h - xc (for x < 0)
+    V far_scaled;     // |x| 2^-600 (for |x| > 2^300)
+    hn::Mask<D> far;  // |x| > 2^300
+    hn::Mask<D> nonnegative;
+  };
+  static Parts PartsOf(const Constants& c, V x) {
+    const D d;
+    const V xc = hn::Min(hn::Max(x, Lit(-0x1p300)), Lit(0x1p300));
+    const DD h = dd64::Sqrt(Add(TwoProd(xc, xc), Pair(c.b)));
+    return {xc, h, Add(h, hn::Neg(xc)), hn::Mul(hn::Abs(x), Lit(0x1p-600)), hn::Gt(hn::Abs(x), Lit(0x1p300)),
+            hn::Ge(x, hn::Zero(d))};
+  }
+  static V Forward(const Constants& c, V x) {
+    const D d;
+    const Parts p = PartsOf(c, x);
+    const DD right = Mul(Add(p.h, p.xc), Lit(0.5));
+    const DD left = Div(Pair(c.b), Mul(p.h_minus_x, Lit(2.0)));
+    const Scaled far_left = {Div(Pair(c.b), hn::Mul(p.far_scaled, Lit(4.0))), Lit(-600.0)};
+    const V y = RoundScaled(Select(p.far, far_left, Plain(dd64::Select(p.nonnegative, right, left))));
+    // Far right: x itself (also +inf); far left: b / (4|x|), +0 at -inf.
+    const V far = hn::IfThenElse(hn::Gt(x, hn::Zero(d)), x, hn::IfThenElse(hn::IsInf(x), hn::Zero(d), y));
+    return hn::IfThenElse(p.far, far, y);
+  }
+  static Scaled Derivative(const Constants& c, V x) {
+    const Parts p = PartsOf(c, x);
+    const DD right = Div(Add(p.h, p.xc), Mul(p.h, Lit(2.0)));
+    const DD left = Div(Pair(c.b), Mul(Mul(p.h, p.h_minus_x), Lit(2.0)));
+    const Scaled far_left = {Div(Div(Pair(c.b), hn::Mul(p.far_scaled, Lit(4.0))), p.far_scaled), Lit(-1200.0)};
+    const Scaled far = Select(p.nonnegative, Plain(Exact(Lit(1.0))), far_left);
+    return Select(p.far, far, Plain(dd64::Select(p.nonnegative, right, left)));
+  }
+};
+
+// x (x + 3) / 6 on (-3, 3): x + 3 an exact pair (TwoSum), the product by x and the
+// division by 6 as pairs (~2^-100), rounded once; 0 with x's sign below -3 and x above 3,
+// as the scalar kernel. Correctly rounded, as the scalar kernel: lanes whose pair lies
+// within 2^-96 of a rounding midpoint (NearTie; x = 1 - 2^-53 is one, 2^-106 from it) go
+// to the scalar kernel one by one ("Near ties" below). Below |x| = 2^-800 the result is
+// x / 2 + x^2 / 6, where x^2 / 6 (< 2^-1600) is far below half an ULP of x / 2 and
+// decides only where x / 2 is a tie (odd subnormal x): there it rounds up, to the larger
+// of the two neighbours, which are h = x / 2 rounded and x - h (exact).
+// f' = (2x + 3) / 6 from the exact pair 2x + 3.
+struct HardSwish {
+  static constexpr Family kFamily = Family::hard_swish;
+  struct Constants {
+    explicit Constants(const Slots&) {}
+    static bool Applies(const Slots&) { return true; }
+  };
+  static DD Middle(V x) { return Div(Mul(TwoSum(x, Lit(3.0)), x), Lit(6.0)); }
+  static hn::Mask<D> NearTie(const Constants&, V x) {
+    const auto middle = hn::And(hn::Lt(hn::Abs(x), Lit(3.0)), hn::Ge(hn::Abs(x), Lit(0x1p-800)));
+    return hn::And(middle, NearMidpoint(Middle(x)));
+  }
+  static V Forward(const Constants&, V x) {
+    const D d;
+    const V y = Round(Middle(x));
+    const V h = hn::Mul(x, Lit(0.5));
+    const V tiny = hn::IfThenElse(hn::Eq(x, hn::Zero(d)), x, hn::Max(h, hn::Sub(x, h)));  // +-0 kept
+    const V middle = hn::IfThenElse(hn::Lt(hn::Abs(x), Lit(0x1p-800)), tiny, y);
+    return hn::IfThenElse(hn::Le(x, Lit(-3.0)), Lit(-0.0), hn::IfThenElse(hn::Ge(x, Lit(3.0)), x, middle));
+  }
+  static Scaled Derivative(const Constants&, V x) {
+    const D d;
+    const DD middle = Div(TwoSum(hn::Add(x, x), Lit(3.0)), Lit(6.0));
+    const DD zero = Exact(hn::Zero(d)), one = Exact(Lit(1.0));
+    return Plain(dd64::Select(hn::Le(x, Lit(-3.0)), zero, dd64::Select(hn::Ge(x, Lit(3.0)), one, middle)));
+  }
+};
+
+// (x + 1)^2 / 4 on (-1, 1), x + 1 an exact pair (TwoSum; at least 2^-53, so the square
+// stays normal), squared as a pair (~2^-104) and rounded once, near ties by the scalar
+// kernel as for hard_swish (correctly rounded); +0 below -1, x above 1.
+// f' = (x + 1) / 2 from the same pair.
+struct SparsePlus {
+  static constexpr Family kFamily = Family::sparse_plus;
+  struct Constants {
+    explicit Constants(const Slots&) {}
+    static bool Applies(const Slots&) { return true; }
+  };
+  static DD Middle(V x) {
+    const DD u = TwoSum(x, Lit(1.0));
+    return Mul(Mul(u, u), Lit(0.25));
+  }
+  static hn::Mask<D> NearTie(const Constants&, V x) {
+    return hn::And(hn::Lt(hn::Abs(x), Lit(1.0)), NearMidpoint(Middle(x)));
+  }
+  static V Forward(const Constants&, V x) {
+    const D d;
+    const V y = Round(Middle(x));
+    return hn::IfThenElse(hn::Le(x, Lit(-1.0)), hn::Zero(d), hn::IfThenElse(hn::Ge(x, Lit(1.0)), x, y));
+  }
+  static Scaled Derivative(const Constants&, V x) {
+    const D d;
+    const DD middle = Mul(TwoSum(x, Lit(1.0)), Lit(0.5));
+    const DD zero = Exact(hn::Zero(d)), one = Exact(Lit(1.0));
+    return Plain(dd64::Select(hn::Le(x, Lit(-1.0)), zero, dd64::Select(hn::Ge(x, Lit(1.0)), one, middle)));
+  }
+};
+
+// clip((x + shift) / divisor, 0, 1) for the two settings the catalog has, relu6(x + 3) / 6
+// and Keras 2's clip(0.2x + 0.5) = clip((x + 2.5) / 5): exact, i.e. correctly rounded,
+// ties to even included, as the scalar kernel. Why: S = x + shift is an exact pair
+// (TwoSum). In Div(S, divisor), q1 = RN(S.hi / divisor), q1 * divisor is TwoProd (exact)
+// and S.hi minus its high part is exact (Sterbenz); the remainder r (about 2^-51 |S.hi|
+// at most) then takes three roundings of 2^-53 |r| and r / divisor one of 2^-53 of
+// itself: the pair is within 2^-101 of S / divisor relative. A lane whose pair is not
+// within 2^-96 of a rounding midpoint (dd64::NearMidpoint, whose own distance carries one
+// rounding of 2^-53 of itself) therefore has its exact value on the same side of every
+// midpoint, and rounding the pair is correct; the others, exact ties among them (x =
+// 3 * 2^-53 gives 1/2 + 2^-54), go to the scalar kernel ("Near ties" below). On the
+// middle piece x + shift >= 2^-51, so the quotient is normal. f' = 1 / divisor (a pair)
+// inside, the slot's factor times it at the two kinks, 0 outside.
+struct HardSigmoid {
+  static constexpr Family kFamily = Family::hard_sigmoid;
+  struct Constants {
+    double shift, divisor, kink_factor;
+    explicit Constants(const Slots& s)
+        : shift(static_cast<double>(s[0])), divisor(static_cast<double>(s[1])), kink_factor(static_cast<double>(s[2])) {}
+    static bool Applies(const Slots& s) {
+      return ((s[0] == 3 && s[1] == 6) || (s[0] == 2.5L && s[1] == 5)) && (s[2] == 0 || s[2] == 1);
+    }
+  };
+  static DD Middle(const Constants& c, V x) { return Div(TwoSum(x, Lit(c.shift)), Lit(c.divisor)); }
+  static hn::Mask<D> Inside(const Constants& c, V x) {
+    return hn::And(hn::Gt(x, Lit(-c.shift)), hn::Lt(x, Lit(c.divisor - c.shift)));
+  }
+  static hn::Mask<D> NearTie(const Constants& c, V x) { return hn::And(Inside(c, x), NearMidpoint(Middle(c, x))); }
+  static V Forward(const Constants& c, V x) {
+    const D d;
+    const V y = Round(Middle(c, x));
+    return hn::IfThenElse(hn::Le(x, Lit(-c.shift)), hn::Zero(d), hn::IfThenElse(hn::Ge(x, Lit(c.divisor - c.shift)), Lit(1.0), y));
+  }
+  static Scaled Derivative(const Constants& c, V x) {
+    const D d;
+    const DD slope = Div(Exact(Lit(1.0)), Lit(c.divisor));
+    const auto kink = hn::Or(hn::Eq(x, Lit(-c.shift)), hn::Eq(x, Lit(c.divisor - c.shift)));
+    const DD at_kink = c.kink_factor != 0 ? slope : Exact(hn::Zero(d));
+    return Plain(dd64::Select(Inside(c, x), slope, dd64::Select(kink, at_kink, Exact(hn::Zero(d)))));
+  }
+};
+
 // ---- loops ---------------------------------------------------------------------------
 
 // Derivative roots (swish, mish, gelu). There f' is a sum of two terms of about 1 (0.23
@@ -534,6 +716,13 @@ struct Log1mexp {
 // time, which recomputes them in binary128 (quad.hpp).
 template <class Op>
 concept HasRoots = requires(const typename Op::Constants& c, V x) { Op::RootDistance(c, x); };
+
+// Near ties (hard_swish, sparse_plus, hard_sigmoid, whose scalar kernels are correctly
+// rounded): lanes whose pair lies within 2^-96 of a rounding midpoint
+// (dd64::NearMidpoint) go to the scalar kernel one at a time; for random x that is about
+// 1 lane in 2^43, but exact ties (hard_sigmoid at x = 3 * 2^-53, say) always go.
+template <class Op>
+concept HasNearTies = requires(const typename Op::Constants& c, V x) { Op::NearTie(c, x); };
 
 // One vector of tag D at a time, the last one through a padded copy (every element takes
 // the same path wherever it sits in the call).
@@ -558,6 +747,20 @@ bool Forward(const Slots& s, const double* x, double* y, std::size_t n) {
     if (!full) std::memcpy(bx, x + i, count * sizeof(double));
     const V xv = full ? hn::LoadU(d, x + i) : hn::Load(d, bx);
     const V yv = hn::IfThenElse(hn::IsNaN(xv), xv, Op::Forward(c, xv));
+    if constexpr (HasNearTies<Op>) {
+      const auto scalar_lanes = Op::NearTie(c, xv);
+      if (!hn::AllFalse(d, scalar_lanes)) {
+        // Copies first: y may be x.
+        HWY_ALIGN double flags[hn::MaxLanes(d)];
+        hn::Store(hn::IfThenElseZero(scalar_lanes, Lit(1.0)), d, flags);
+        hn::Store(xv, d, bx);
+        hn::Store(yv, d, by);
+        for (std::size_t l = 0; l < count; ++l)
+          if (flags[l] != 0) scalar_kernels(Op::kFamily).forward_f64(s, bx + l, by + l, 1);
+        std::memcpy(y + i, by, count * sizeof(double));
+        return;
+      }
+    }
     if (full) return hn::StoreU(yv, d, y + i);
     hn::Store(yv, d, by);
     std::memcpy(y + i, by, count * sizeof(double));
@@ -582,7 +785,16 @@ bool Backward(const Slots& s, const double* x, const double* dy, double* dx, std
     const V xv = full ? hn::LoadU(d, x + i) : hn::Load(d, bx);
     const V dyv = full ? hn::LoadU(d, dy + i) : hn::Load(d, bdy);
     const Scaled f = Op::Derivative(c, xv);
-    const V r = RoundScaled(MulScaled(dyv, f));
+    // Where every lane's f' is unscaled (m = 0) and either exactly 0 or with dy f' within
+    // 2^+-960, the pair product rounded needs no scaling: its TwoProd is exact (no
+    // underflow), so it is as accurate as RoundScaled's, at a fraction of the cost (the
+    // bits agree with it on every tested point, extreme dy included).
+    const V quick = Round(Mul(f.v, dyv));
+    const V quick_mag = hn::Abs(quick);
+    const auto moderate = hn::And(hn::Ge(quick_mag, Lit(0x1p-960)), hn::Le(quick_mag, Lit(0x1p960)));
+    const auto quick_ok = hn::And(hn::Eq(f.m, hn::Zero(d)), hn::Or(moderate, hn::Eq(f.v.hi, hn::Zero(d))));
+    V r = quick;
+    if (HWY_UNLIKELY(!hn::AllTrue(d, quick_ok))) r = RoundScaled(MulScaled(dyv, f));
     // A zero result takes the sign of dy * f' (the pair arithmetic turns -0 into +0); an
     // infinite dy or f' (log1mexp at 0) gives dy * f' (inf, or NaN for inf * 0).
     const V signed_r = hn::IfThenElse(hn::Eq(r, hn::Zero(d)), hn::CopySign(r, hn::Mul(dyv, f.v.hi)), r);
@@ -635,6 +847,11 @@ struct Mish;
 struct GeluTanh;
 struct GeluErf;
 struct Log1mexp;
+struct Softsign;
+struct Squareplus;
+struct HardSwish;
+struct SparsePlus;
+struct HardSigmoid;
 
 #endif  // HWY_NATIVE_FMA
 
