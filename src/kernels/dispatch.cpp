@@ -1,6 +1,6 @@
 // kernels(Family): the scalar kernels, with float32, float32 backward from the output
 // and float64 replaced by the SIMD bodies of src/kernels/simd/ (float64: the exact
-// piecewise-linear families, and in double-double exponential, elu, sigmoid,
+// piecewise-linear families, rrelu in both modes, and in double-double exponential, elu, sigmoid,
 // log_sigmoid, swish, softplus, tanh, tanh_shrink, mish, gelu (both forms), log1mexp,
 // softsign, squareplus, hard_swish, sparse_plus and hard_sigmoid).
 #include <array>
@@ -11,15 +11,15 @@
 namespace activ::detail {
 namespace {
 
-// Families whose SIMD body covers only some settings pick per call: rrelu's training
-// mode draws per-element slopes (scalar); gelu has a body per form.
+// Families with several SIMD bodies pick per call: rrelu's eval mode (one slope) and
+// training mode (per-element slopes); gelu's two forms.
 void rrelu_forward(const Slots& s, const float* x, float* y, std::size_t n) {
   if (s[2] == 0) return simd::RreluEvalForwardF32(s, x, y, n);
-  scalar_kernels(Family::rrelu).forward_f32(s, x, y, n);
+  simd::RreluTrainingForwardF32(s, x, y, n);
 }
 void rrelu_backward(const Slots& s, const float* x, const float* dy, float* dx, std::size_t n) {
   if (s[2] == 0) return simd::RreluEvalBackwardF32(s, x, dy, dx, n);
-  scalar_kernels(Family::rrelu).backward_f32(s, x, dy, dx, n);
+  simd::RreluTrainingBackwardF32(s, x, dy, dx, n);
 }
 void gelu_forward(const Slots& s, const float* x, float* y, std::size_t n) {
   if (s[0] != 0) return simd::GeluTanhForwardF32(s, x, y, n);
@@ -40,14 +40,14 @@ template <bool (*Simd)(const Slots&, const double*, const double*, double*, std:
 void backward_f64(const Slots& s, const double* x, const double* dy, double* dx, std::size_t n) {
   if (!Simd(s, x, dy, dx, n)) scalar_kernels(F).backward_f64(s, x, dy, dx, n);
 }
-// rrelu's float64 body is its eval mode (slot 2 == 0).
+// rrelu in float64: the eval body (slot 2 == 0) or the training body.
 void rrelu_forward_f64(const Slots& s, const double* x, double* y, std::size_t n) {
   if (s[2] == 0 && simd::RreluEvalForwardF64(s, x, y, n)) return;
-  scalar_kernels(Family::rrelu).forward_f64(s, x, y, n);
+  simd::RreluTrainingForwardF64(s, x, y, n);
 }
 void rrelu_backward_f64(const Slots& s, const double* x, const double* dy, double* dx, std::size_t n) {
   if (s[2] == 0 && simd::RreluEvalBackwardF64(s, x, dy, dx, n)) return;
-  scalar_kernels(Family::rrelu).backward_f64(s, x, dy, dx, n);
+  simd::RreluTrainingBackwardF64(s, x, dy, dx, n);
 }
 
 // gelu's float64 bodies, one per form (each returns false for the other).

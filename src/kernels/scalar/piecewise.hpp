@@ -80,12 +80,18 @@ struct LeakyRelu {
 // RReLU. Slots: lower, upper, training (0/1), seed. In training mode element i of a
 // call gets the slope rrelu_noise(seed, i, lower, upper); the same seed and index
 // give the same slope in forward and backward, so a training step can recompute it.
+// splitmix64 of (seed, index): a counter-based generator, so every element's draw is
+// independent of how the array is split between calls or threads. The SIMD kernel
+// (simd/elementwise.cc, "rrelu, training mode") draws the same numbers from these.
+struct RreluSplitmix {
+  static constexpr std::uint64_t kGamma = 0x9E3779B97F4A7C15ull, kOffset = 0x632BE59BD9B4E5Bull;
+  static constexpr std::uint64_t kMix1 = 0xBF58476D1CE4E5B9ull, kMix2 = 0x94D049BB133111EBull;
+  static constexpr std::uint64_t base(std::uint64_t seed) { return seed * kGamma + kOffset; }
+};
 inline double rrelu_noise(std::uint64_t seed, std::uint64_t index, double lower, double upper) {
-  // splitmix64 of (seed, index): a counter-based generator, so every element's draw
-  // is independent of how the array is split between calls or threads.
-  std::uint64_t z = seed * 0x9E3779B97F4A7C15ull + index + 0x632BE59BD9B4E5Bull;
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  std::uint64_t z = RreluSplitmix::base(seed) + index;
+  z = (z ^ (z >> 30)) * RreluSplitmix::kMix1;
+  z = (z ^ (z >> 27)) * RreluSplitmix::kMix2;
   z ^= z >> 31;
   const double u = static_cast<double>(z >> 11) * 0x1.0p-53;  // [0, 1)
   return lower + (upper - lower) * u;

@@ -15,9 +15,13 @@
 #include <hwy/highway.h>
 
 #include <cmath>
+#include <cstdint>
 #include <cstring>
+#include <type_traits>
 
+#include "kernels/scalar/piecewise.hpp"  // RreluSplitmix
 #include "kernels/simd/elementwise.hpp"
+#include "kernels/simd/demote-inl.h"
 #include "kernels/simd/math64-inl.h"
 
 HWY_BEFORE_NAMESPACE();
@@ -70,12 +74,28 @@ struct Pair {
 HWY_INLINE Pair Exact(V v) { return {v, hn::Zero(D())}; }
 HWY_INLINE Pair TwoSum(V a, V b) {
   const V s = hn::Add(a, b), bb = hn::Sub(s, a);
-  return {s, hn::Add(hn::Sub(a, hn::Sub(s, bb)), hn::Sub(b, bb))};
+  // An infinite sum has no error term (inf - inf would make it NaN, which Ne(lo, 0)
+  // reads as inexact on SSE4, where the comparison is unordered).
+  return {s, hn::IfThenElseZero(hn::IsFinite(s), hn::Add(hn::Sub(a, hn::Sub(s, bb)), hn::Sub(b, bb)))};
 }
 HWY_INLINE Pair TwoProd(V a, V b) {
   const V p = hn::Mul(a, b);
+#if HWY_NATIVE_FMA
   const V e = hn::MulSub(a, b, p);  // a*b - p, exact with FMA
-  return {p, hn::IfThenElseZero(hn::IsFinite(p), e)};
+#else
+  // Without FMA (SSE4 and older; Highway's MulSub would round a*b first): Dekker's
+  // product, a and b split into 26-bit halves (Veltkamp) whose products are exact. Exact
+  // for |a|, |b| < 2^995 and no underflow, which the float32 inputs and slopes here keep.
+  const auto split = [](V v) {
+    const V t = hn::Mul(Lit(134217729.0), v);  // 2^27 + 1
+    const V high = hn::Sub(t, hn::Sub(t, v));
+    return Pair{high, hn::Sub(v, high)};
+  };
+  const Pair as = split(a), bs = split(b);
+  const V e = hn::Add(hn::Add(hn::Add(hn::Sub(hn::Mul(as.hi, bs.hi), p), hn::Mul(as.hi, bs.lo)), hn::Mul(as.lo, bs.hi)),
+                      hn::Mul(as.lo, bs.lo));
+#endif
+  return {p, hn::IfThenElseZero(hn::And(hn::IsFinite(p), hn::IsFinite(e)), e)};
 }
 HWY_INLINE Pair Scale(Pair v, V c) {
   const Pair p = TwoProd(v.hi, c);
@@ -676,7 +696,7 @@ HWY_INLINE VF ForwardLanes(const Params& p, VF xf) {
   const D d;
   const DF df;
   const V r = Narrowable(Op::Forward(p, hn::PromoteTo(d, xf)));
-  return hn::IfThenElse(hn::IsNaN(xf), xf, hn::DemoteTo(df, r));
+  return hn::IfThenElse(hn::IsNaN(xf), xf, DemoteToFloat(df, r));
 }
 
 template <class Op>
@@ -684,7 +704,7 @@ HWY_INLINE VF BackwardLanes(const Params& p, VF xf, VF dyf) {
   const D d;
   const DF df;
   const V g = hn::Mul(hn::PromoteTo(d, dyf), Op::Derivative(p, hn::PromoteTo(d, xf)));
-  return hn::IfThenElse(hn::IsNaN(xf), xf, hn::DemoteTo(df, g));
+  return hn::IfThenElse(hn::IsNaN(xf), xf, DemoteToFloat(df, g));
 }
 
 // The last partial vector goes through a padded copy, so every element takes the same
@@ -792,6 +812,112 @@ bool BackwardF64(const Slots& s, const double* x, const double* dy, double* dx, 
   return true;
 }
 
+// ---- rrelu, training mode ----------------------------------------------------------
+// Element i of a call has the slope scalar::rrelu_noise(seed, offset + i, lower, upper):
+// splitmix64 of its index in 64-bit integer lanes (the multiplications by the mixing
+// constants from 32-bit halves, as only AVX-512 multiplies 64-bit lanes), the top 53
+// bits converted exactly and mapped to [lower, upper) with the scalar code's two
+// roundings (this file is compiled without contraction), so every lane draws the scalar
+// kernel's slope bit for bit. Given the slope, forward and backward are leaky_relu's
+// operations: float32 y = a x rounded once (an exact pair, see RoundToOdd), float64
+// y = RN(a x); dx = dy a in double (then to float32 for float32).
+using DU = hn::RebindToUnsigned<D>;
+using VU = hn::Vec<DU>;
+
+HWY_INLINE VU MulLow64(VU a, std::uint64_t c) {
+  const DU du;
+#if HWY_TARGET == HWY_SCALAR  // one lane: no 32-bit halves to repartition into
+  return hn::Set(du, hn::GetLane(a) * c);
+#else
+  const hn::Repartition<std::uint32_t, DU> d32;
+  const auto c_lo = hn::BitCast(d32, hn::Set(du, c & 0xFFFFFFFFu));
+  const auto c_hi = hn::BitCast(d32, hn::Set(du, c >> 32));
+  const VU low = hn::MulEven(hn::BitCast(d32, a), c_lo);  // a_lo c_lo, all 64 bits
+  const VU cross = hn::Add(hn::MulEven(hn::BitCast(d32, hn::ShiftRight<32>(a)), c_lo), hn::MulEven(hn::BitCast(d32, a), c_hi));
+  return hn::Add(low, hn::ShiftLeft<32>(cross));
+#endif
+}
+
+struct RreluTraining {
+  std::uint64_t base;
+  double lower, width;
+  explicit RreluTraining(const Slots& s)
+      : base(scalar::RreluSplitmix::base(static_cast<std::uint64_t>(s[3])) + s.offset),
+        lower(static_cast<double>(s[0])),
+        width(static_cast<double>(s[1]) - static_cast<double>(s[0])) {}
+  // The slopes of elements i, i + 1, ... of the call.
+  V Slopes(std::size_t i) const {
+    const DU du;
+    VU z = hn::Add(hn::Set(du, base + i), hn::Iota(du, 0));
+    z = MulLow64(hn::Xor(z, hn::ShiftRight<30>(z)), scalar::RreluSplitmix::kMix1);
+    z = MulLow64(hn::Xor(z, hn::ShiftRight<27>(z)), scalar::RreluSplitmix::kMix2);
+    z = hn::Xor(z, hn::ShiftRight<31>(z));
+    const V u = hn::Mul(hn::ConvertTo(D(), hn::BitCast(hn::RebindToSigned<D>(), hn::ShiftRight<11>(z))), Lit(0x1.0p-53));
+    return hn::Add(Lit(lower), hn::Mul(Lit(width), u));
+  }
+  static Pair Forward(V a, V x) {
+    const D d;
+    const Pair neg = Select(hn::Eq(a, hn::Zero(d)), Exact(hn::CopySign(hn::Zero(d), x)), TwoProd(a, x));
+    return Select(hn::Gt(x, hn::Zero(d)), Exact(x), neg);
+  }
+  static V Derivative(V a, V x) { return hn::IfThenElse(hn::Gt(x, hn::Zero(D())), Lit(1.0), a); }
+};
+
+// One vector of D's lane count at a time (T = float: the lanes of DF), the last one
+// through a padded copy; lanes(i, x, dy) returns the result vector in D.
+template <class T, class Lanes>
+HWY_INLINE void IndexedLoop(const T* x, const T* dy, T* out, std::size_t n, Lanes&& lanes) {
+  const D d;
+  const hn::Rebind<T, D> dt;
+  const std::size_t step = hn::Lanes(d);
+  auto load = [&](const T* p) {
+    if constexpr (std::is_same_v<T, float>) return hn::PromoteTo(d, hn::LoadU(dt, p));
+    else return hn::LoadU(d, p);
+  };
+  auto store = [&](V v, T* p) {
+    if constexpr (std::is_same_v<T, float>) hn::StoreU(DemoteToFloat(dt, v), dt, p);
+    else hn::StoreU(v, d, p);
+  };
+  std::size_t i = 0;
+  for (; i + step <= n; i += step) store(lanes(i, load(x + i), dy ? load(dy + i) : hn::Zero(d)), out + i);
+  if (i < n) {
+    HWY_ALIGN T bx[hn::MaxLanes(d)] = {};
+    HWY_ALIGN T bdy[hn::MaxLanes(d)] = {};
+    HWY_ALIGN T bout[hn::MaxLanes(d)];
+    std::memcpy(bx, x + i, (n - i) * sizeof(T));
+    if (dy) std::memcpy(bdy, dy + i, (n - i) * sizeof(T));
+    store(lanes(i, load(bx), load(bdy)), bout);
+    std::memcpy(out + i, bout, (n - i) * sizeof(T));
+  }
+}
+
+template <class T>
+void RreluTrainingForward(const Slots& s, const T* x, T* y, std::size_t n) {
+  const RreluTraining r(s);
+  IndexedLoop<T>(x, nullptr, y, n, [&](std::size_t i, V xv, V) {
+    const Pair p = RreluTraining::Forward(r.Slopes(i), xv);
+    if constexpr (std::is_same_v<T, float>) return hn::IfThenElse(hn::IsNaN(xv), xv, RoundToOdd(p));
+    return hn::IfThenElse(hn::IsNaN(xv), xv, p.hi);  // float64: a x rounded once
+  });
+}
+
+template <class T>
+void RreluTrainingBackward(const Slots& s, const T* x, const T* dy, T* dx, std::size_t n) {
+  const RreluTraining r(s);
+  IndexedLoop<T>(x, dy, dx, n, [&](std::size_t i, V xv, V dyv) {
+    return hn::IfThenElse(hn::IsNaN(xv), xv, hn::Mul(dyv, RreluTraining::Derivative(r.Slopes(i), xv)));
+  });
+}
+
+void RreluTrainingForwardF32(const Slots& s, const float* x, float* y, std::size_t n) { RreluTrainingForward(s, x, y, n); }
+void RreluTrainingBackwardF32(const Slots& s, const float* x, const float* dy, float* dx, std::size_t n) {
+  RreluTrainingBackward(s, x, dy, dx, n);
+}
+void RreluTrainingForwardF64(const Slots& s, const double* x, double* y, std::size_t n) { RreluTrainingForward(s, x, y, n); }
+void RreluTrainingBackwardF64(const Slots& s, const double* x, const double* dy, double* dx, std::size_t n) {
+  RreluTrainingBackward(s, x, dy, dx, n);
+}
+
 // ---- backward from the output ------------------------------------------------------
 // dx = dy * f'(x) computed from y = f(x): the scalar kernels' operations
 // (scalar/*.hpp, derivative_from_output with W = double) in float64 lanes, in the same
@@ -837,7 +963,7 @@ template <class Op>
 HWY_INLINE VF FromOutputLanes(const FromOutputConstants& c, VF yf, VF dyf) {
   const D d;
   const V g = hn::Mul(hn::PromoteTo(d, dyf), Op::Derivative(c, hn::PromoteTo(d, yf)));
-  return hn::DemoteTo(DF(), g);
+  return DemoteToFloat(DF(), g);
 }
 
 template <class Op>
@@ -914,6 +1040,23 @@ ACTIV_SIMD_FROM_OUTPUT_FAMILIES(ACTIV_SIMD_FROM_OUTPUT_EXPORT)
 #undef ACTIV_SIMD_FROM_OUTPUT_EXPORT
 
 ACTIV_SIMD_F64_FAMILIES(ACTIV_SIMD_F64_DISPATCH)
+
+HWY_EXPORT(RreluTrainingForwardF32);
+HWY_EXPORT(RreluTrainingBackwardF32);
+HWY_EXPORT(RreluTrainingForwardF64);
+HWY_EXPORT(RreluTrainingBackwardF64);
+void RreluTrainingForwardF32(const Slots& s, const float* x, float* y, std::size_t n) {
+  HWY_DYNAMIC_DISPATCH(RreluTrainingForwardF32)(s, x, y, n);
+}
+void RreluTrainingBackwardF32(const Slots& s, const float* x, const float* dy, float* dx, std::size_t n) {
+  HWY_DYNAMIC_DISPATCH(RreluTrainingBackwardF32)(s, x, dy, dx, n);
+}
+void RreluTrainingForwardF64(const Slots& s, const double* x, double* y, std::size_t n) {
+  HWY_DYNAMIC_DISPATCH(RreluTrainingForwardF64)(s, x, y, n);
+}
+void RreluTrainingBackwardF64(const Slots& s, const double* x, const double* dy, double* dx, std::size_t n) {
+  HWY_DYNAMIC_DISPATCH(RreluTrainingBackwardF64)(s, x, dy, dx, n);
+}
 
 }  // namespace activ::detail::simd
 #endif  // HWY_ONCE

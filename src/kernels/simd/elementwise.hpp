@@ -1,6 +1,6 @@
 // The SIMD float32 kernels (elementwise.cc), dispatched at run time to the best
-// instruction set of the machine. Every family has one, except rrelu's training mode
-// (dispatch.cpp picks per call; gelu has one per form). float64 has SIMD bodies for the
+// instruction set of the machine. Every family has one (dispatch.cpp picks per call
+// where a family has several: rrelu's eval and training modes, gelu's two forms). float64 has SIMD bodies for the
 // exact piecewise-linear families (elementwise.cc) and, in double-double, for the smooth
 // and piecewise-polynomial families listed below (elementwise_f64.cc); the others use the
 // scalar kernels.
@@ -117,5 +117,12 @@ ACTIV_SIMD_FROM_OUTPUT_FAMILIES(ACTIV_SIMD_FROM_OUTPUT_DECLARE)
 ACTIV_SIMD_F64_FAMILIES(ACTIV_SIMD_F64_DECLARE)
 ACTIV_SIMD_F64_DD_FAMILIES(ACTIV_SIMD_F64_DECLARE)
 #undef ACTIV_SIMD_F64_DECLARE
+
+// rrelu's training mode: per-element slopes drawn from the element's index as the
+// scalar kernel draws them (scalar::rrelu_noise), float32 and float64, every target.
+void RreluTrainingForwardF32(const Slots& s, const float* x, float* y, std::size_t n);
+void RreluTrainingBackwardF32(const Slots& s, const float* x, const float* dy, float* dx, std::size_t n);
+void RreluTrainingForwardF64(const Slots& s, const double* x, double* y, std::size_t n);
+void RreluTrainingBackwardF64(const Slots& s, const double* x, const double* dy, double* dx, std::size_t n);
 
 }  // namespace activ::detail::simd

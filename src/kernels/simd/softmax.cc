@@ -82,6 +82,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "kernels/simd/demote-inl.h"
 #include "kernels/simd/math64-inl.h"
 #include "kernels/simd/softmax.hpp"
 
@@ -393,7 +394,7 @@ void Row(const float* x, float* y, std::size_t n, float sign, float max, double 
   const V kv = hn::Set(d, k);
   auto finish = [&](std::size_t at) {
     const V v = hn::LoadU(d, scratch + at);
-    return hn::DemoteTo(dh, kLog ? hn::Sub(v, kv) : hn::Mul(v, kv));
+    return DemoteToFloat(dh, kLog ? hn::Sub(v, kv) : hn::Mul(v, kv));
   };
   for (i = 0; i + step <= n; i += step) hn::StoreU(finish(i), dh, y + i);
   if (i < n) StoreTail(dh, finish(i), y + i, n - i);
@@ -476,7 +477,7 @@ bool BackwardRow(const float* y, const float* dy, float* dx, std::size_t n, doub
     const V g = wide(dy, at, count), v = wide(y, at, count);
     const V r = kLog ? hn::Mul(hn::Sub(g, hn::Mul(hn::Exp(d, v), sv)), inv_t)
                      : hn::Mul(hn::Mul(v, hn::Sub(hn::Sub(g, cv), sv)), scale);
-    return hn::DemoteTo(dh, r);
+    return DemoteToFloat(dh, r);
   };
   for (i = 0; i + step <= n; i += step) hn::StoreU(result(i, step), dh, dx + i);
   if (i < n) StoreTail(dh, result(i, n - i), dx + i, n - i);
@@ -577,8 +578,8 @@ bool BackwardFromXRow(const float* x, const float* dy, float* dx, std::size_t n,
   const V inv_s = hn::Set(d, 1.0 / s_hi);
   auto store = [&](std::size_t at, V r) {
     const std::size_t count = std::min(step, n - at);
-    if (count == step) hn::StoreU(hn::DemoteTo(dh, r), dh, dx + at);
-    else StoreTail(dh, hn::DemoteTo(dh, r), dx + at, count);
+    if (count == step) hn::StoreU(DemoteToFloat(dh, r), dh, dx + at);
+    else StoreTail(dh, DemoteToFloat(dh, r), dx + at, count);
   };
   if constexpr (kLog) {
     double d_hi = 0, d_lo = 0;

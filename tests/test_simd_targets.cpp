@@ -1,0 +1,224 @@
+// The float32 SIMD kernels on every compiled Highway target (AVX-512, AVX2, SSE4,
+// SSSE3, emulated), not only the machine's best:
+//  - every unqualified catalogue entry, forward and backward, on hard points and a
+//    random sample of every exponent: piecewise-linear entries bit-identical to the
+//    scalar kernels (exact pairs rounded once: on targets without FMA the pair product
+//    is Dekker's), smooth entries within 1 float32 ULP of them (both are within half an
+//    ULP and a hair of the exact value);
+//  - rrelu's training mode, float32 and float64: every lane draws the scalar kernel's
+//    slope, forward bit-identical, backward dy * slope rounded once (float64) or as the
+//    scalar kernel (float32), and a call split in two at any point gives the same bits.
+#include <gtest/gtest.h>
+#include <hwy/targets.h>
+
+#include <activ/activ.hpp>
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <limits>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "catalog/entry.hpp"
+#include "kernels/kernels.hpp"
+#include "kernels/scalar/piecewise.hpp"
+#include "kernels/simd/elementwise.hpp"
+
+namespace {
+
+using activ::detail::Family;
+using activ::detail::Slots;
+namespace simd = activ::detail::simd;
+
+constexpr float kInfF = std::numeric_limits<float>::infinity();
+
+// Hard float32 points: +-0, +-inf, NaN, subnormals, the extremes, values next to the
+// kinks the catalogue's defaults put at +-1, +-3, 6, and every exponent at random.
+std::vector<float> hard_points() {
+  std::vector<float> x = {0.0f, -0.0f, kInfF, -kInfF, std::numeric_limits<float>::quiet_NaN(),
+                          std::numeric_limits<float>::denorm_min(), -std::numeric_limits<float>::denorm_min(),
+                          std::numeric_limits<float>::min(), -std::numeric_limits<float>::min(),
+                          std::numeric_limits<float>::max(), -std::numeric_limits<float>::max()};
+  for (float k : {0.5f, 1.0f, 2.5f, 3.0f, 6.0f, 20.0f, 88.7f}) {
+    for (float s : {k, -k}) {
+      x.push_back(s);
+      x.push_back(std::nextafter(s, kInfF));
+      x.push_back(std::nextafter(s, -kInfF));
+    }
+  }
+  std::mt19937 gen(20261201);
+  std::uniform_int_distribution<std::uint32_t> bits;
+  for (int i = 0; i < 20000; ++i) {
+    const float v = std::bit_cast<float>(bits(gen));
+    if (!std::isnan(v)) x.push_back(v);
+  }
+  std::uniform_real_distribution<float> moderate(-12.0f, 12.0f);
+  for (int i = 0; i < 20000; ++i) x.push_back(moderate(gen));
+  return x;
+}
+
+template <class T>
+bool same(T a, T b) {
+  return std::bit_cast<std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>>(a) ==
+             std::bit_cast<std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>>(b) ||
+         (std::isnan(a) && std::isnan(b));
+}
+
+// Distance in float32 ULPs (steps between the two floats; 0 for equal bits or two NaNs).
+double ulps_apart(float a, float b) {
+  if (same(a, b)) return 0;
+  if (std::isnan(a) || std::isnan(b)) return std::numeric_limits<double>::infinity();
+  auto ordinal = [](float v) {
+    const std::int64_t i = std::bit_cast<std::int32_t>(v);
+    return i < 0 ? -(i & 0x7FFFFFFF) : i;
+  };
+  return static_cast<double>(std::llabs(ordinal(a) - ordinal(b)));
+}
+
+std::vector<std::int64_t> targets() {
+  std::vector<std::int64_t> t = hwy::SupportedAndGeneratedTargets();
+  for (std::int64_t target : t) std::printf("[simd-targets] target %s\n", hwy::TargetName(target));
+  return t;
+}
+
+TEST(SimdTargets, EveryEntryMatchesTheScalarKernels) {
+  const std::vector<float> x = hard_points();
+  std::vector<float> dy(x.size());
+  std::mt19937 gen(7);
+  std::uniform_real_distribution<float> unit(-1.0f, 1.0f);
+  for (float& v : dy) v = unit(gen);
+  const std::vector<std::int64_t> all = targets();
+  ASSERT_FALSE(all.empty());
+  std::size_t checked = 0;
+  for (const auto& entry : activ::detail::entries()) {
+    if (entry.info.kind != activ::Kind::elementwise || entry.info.name.find(':') != std::string::npos) continue;
+    // Required parameters (threshold's) get 0.5, inside every range they have here.
+    std::string spec(entry.info.name), args;
+    for (const auto& param : entry.info.params)
+      if (param.required) args += (args.empty() ? "" : ", ") + std::string(param.name) + "=0.5";
+    if (!args.empty()) spec += "(" + args + ")";
+    const activ::Activation a = activ::parse(spec);
+    const Slots s = activ::detail::ActivationAccess::slots(a);
+    const activ::detail::Kernels& scalar = activ::detail::scalar_kernels(entry.family);
+    const activ::detail::Kernels& fast = activ::detail::kernels(entry.family);
+    std::vector<float> want(x.size()), dwant(x.size()), got(x.size()), dgot(x.size());
+    scalar.forward_f32(s, x.data(), want.data(), x.size());
+    scalar.backward_f32(s, x.data(), dy.data(), dwant.data(), x.size());
+    const double bar = entry.info.piecewise_linear ? 0.0 : 1.0;
+    for (const std::int64_t target : all) {
+      hwy::SetSupportedTargetsForTest(target);
+      fast.forward_f32(s, x.data(), got.data(), x.size());
+      fast.backward_f32(s, x.data(), dy.data(), dgot.data(), x.size());
+      double worst = 0, dworst = 0;
+      std::size_t at = 0, dat = 0;
+      for (std::size_t i = 0; i < x.size(); ++i) {
+        const double e = ulps_apart(got[i], want[i]), de = ulps_apart(dgot[i], dwant[i]);
+        if (e > worst) worst = e, at = i;
+        if (de > dworst) dworst = de, dat = i;
+      }
+      EXPECT_LE(worst, bar) << spec << " forward on " << hwy::TargetName(target) << " at x=" << x[at]
+                            << ": " << got[at] << " vs scalar " << want[at];
+      EXPECT_LE(dworst, bar) << spec << " backward on " << hwy::TargetName(target) << " at x=" << x[dat]
+                             << ": " << dgot[dat] << " vs scalar " << dwant[dat];
+    }
+    hwy::SetSupportedTargetsForTest(0);
+    ++checked;
+  }
+  EXPECT_GT(checked, 25u);
+}
+
+// A slot set for rrelu's training mode with the element offset of a call that starts
+// `offset` elements into the array (what the thread pool passes).
+Slots training_slots(double lower, double upper, double seed, std::size_t offset) {
+  const activ::Activation a = activ::parse("rrelu(lower=" + std::to_string(lower) + ", upper=" + std::to_string(upper) +
+                                           ", training=true, seed=" + std::to_string(seed) + ")");
+  Slots s = activ::detail::ActivationAccess::slots(a);
+  s.offset = offset;
+  return s;
+}
+
+template <class T>
+struct TrainingBodies;
+template <>
+struct TrainingBodies<float> {
+  static constexpr auto forward = simd::RreluTrainingForwardF32;
+  static constexpr auto backward = simd::RreluTrainingBackwardF32;
+};
+template <>
+struct TrainingBodies<double> {
+  static constexpr auto forward = simd::RreluTrainingForwardF64;
+  static constexpr auto backward = simd::RreluTrainingBackwardF64;
+};
+
+template <class T>
+void check_rrelu_training(double lower, double upper, double seed, std::size_t offset) {
+  SCOPED_TRACE("rrelu training lower=" + std::to_string(lower) + " upper=" + std::to_string(upper) +
+               " seed=" + std::to_string(seed) + " offset=" + std::to_string(offset) +
+               (sizeof(T) == 4 ? " float" : " double"));
+  const Slots s = training_slots(lower, upper, seed, offset);
+  lower = static_cast<double>(s[0]);  // as parsed
+  upper = static_cast<double>(s[1]);
+  const std::vector<float> points = hard_points();
+  const std::size_t n = 4099;  // not a multiple of any vector length: a padded tail
+  std::vector<T> x(n), dy(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    x[i] = static_cast<T>(points[(i * 7919) % points.size()]);
+    if (sizeof(T) == 8 && i % 5 == 0) x[i] = -std::ldexp(static_cast<T>(1) + static_cast<T>(i) * 0x1p-40, int(i % 600) - 300);
+    dy[i] = static_cast<T>(points[(i * 104729 + 13) % points.size()]);
+  }
+  const activ::detail::Kernels& scalar = activ::detail::scalar_kernels(Family::rrelu);
+  std::vector<T> want(n), dwant(n), got(n), dgot(n), split(n), dsplit(n);
+  if constexpr (sizeof(T) == 4) {
+    scalar.forward_f32(s, x.data(), want.data(), n);
+    scalar.backward_f32(s, x.data(), dy.data(), dwant.data(), n);
+  } else {
+    scalar.forward_f64(s, x.data(), want.data(), n);
+    // float64 backward: dy * slope rounded once (the scalar kernel rounds it through
+    // long double, which can differ in the last bit: double rounding).
+    for (std::size_t i = 0; i < n; ++i) {
+      const double slope = activ::detail::scalar::rrelu_noise(static_cast<std::uint64_t>(seed), offset + i, lower, upper);
+      dwant[i] = std::isnan(x[i]) ? x[i] : dy[i] * (x[i] > 0 ? 1.0 : slope);
+    }
+  }
+  for (const std::int64_t target : hwy::SupportedAndGeneratedTargets()) {
+    hwy::SetSupportedTargetsForTest(target);
+    TrainingBodies<T>::forward(s, x.data(), got.data(), n);
+    TrainingBodies<T>::backward(s, x.data(), dy.data(), dgot.data(), n);
+    for (std::size_t i = 0; i < n; ++i) {
+      ASSERT_TRUE(same(got[i], want[i])) << hwy::TargetName(target) << " forward at element " << i << " x=" << x[i]
+                                         << ": " << got[i] << " vs scalar " << want[i];
+      ASSERT_TRUE(same(dgot[i], dwant[i])) << hwy::TargetName(target) << " backward at element " << i << " x=" << x[i]
+                                           << " dy=" << dy[i] << ": " << dgot[i] << " vs " << dwant[i];
+    }
+    // Split at an odd point, the second part with its offset: the same bits.
+    for (const std::size_t cut : {std::size_t{1}, std::size_t{37}, n / 2 + 3}) {
+      Slots rest = s;
+      rest.offset = offset + cut;
+      TrainingBodies<T>::forward(s, x.data(), split.data(), cut);
+      TrainingBodies<T>::forward(rest, x.data() + cut, split.data() + cut, n - cut);
+      TrainingBodies<T>::backward(s, x.data(), dy.data(), dsplit.data(), cut);
+      TrainingBodies<T>::backward(rest, x.data() + cut, dy.data() + cut, dsplit.data() + cut, n - cut);
+      for (std::size_t i = 0; i < n; ++i) {
+        ASSERT_TRUE(same(split[i], got[i])) << hwy::TargetName(target) << " cut " << cut << " element " << i;
+        ASSERT_TRUE(same(dsplit[i], dgot[i])) << hwy::TargetName(target) << " cut " << cut << " element " << i;
+      }
+    }
+  }
+  hwy::SetSupportedTargetsForTest(0);
+}
+
+TEST(SimdTargets, RreluTrainingDrawsTheScalarSlopes) {
+  for (const auto& [lower, upper] : {std::pair{0.125, 0.375}, std::pair{0.0, 1.0}, std::pair{-0.5, 0.3},
+                                     std::pair{0.25, 0.25}, std::pair{0.0, 0.0}}) {
+    for (const double seed : {0.0, 7.0, 123456789.0}) {
+      for (const std::size_t offset : {std::size_t{0}, std::size_t{5}, std::size_t{1} << 40}) {
+        check_rrelu_training<float>(lower, upper, seed, offset);
+        check_rrelu_training<double>(lower, upper, seed, offset);
+      }
+    }
+  }
+}
+
+}  // namespace
