@@ -66,6 +66,7 @@ const Body kBodies[] = {
     {Family::hard_swish, simd::HardSwishForwardF64, simd::HardSwishBackwardF64},
     {Family::sparse_plus, simd::SparsePlusForwardF64, simd::SparsePlusBackwardF64},
     {Family::hard_sigmoid, simd::HardSigmoidForwardF64, simd::HardSigmoidBackwardF64},
+    {Family::relu, simd::ReluShiftedForwardF64, simd::ReluShiftedBackwardF64},
 };
 const Body kGeluTanh = {Family::gelu, simd::GeluTanhForwardF64, simd::GeluTanhBackwardF64};
 const Body kGeluErf = {Family::gelu, simd::GeluErfForwardF64, simd::GeluErfBackwardF64};
@@ -83,7 +84,9 @@ const char* const kSpecs[] = {"exponential", "elu", "selu", "tf:selu", "celu(alp
                               "tanh", "tanh_shrink", "mish", "gelu(approximate=tanh)", "jax:gelu",
                               "gelu", "log1mexp", "softsign", "squareplus", "squareplus(b=0.01)",
                               "squareplus(b=100)", "hard_swish", "sparse_plus", "hard_sigmoid",
-                              "keras2:hard_sigmoid"};
+                              "keras2:hard_sigmoid", "relu(negative_slope=0.1, threshold=0.5)",
+                              "relu(negative_slope=0.3, max_value=6, threshold=-2.5)",
+                              "relu(negative_slope=0.1, threshold=1e-280)"};
 
 const double kSpecials[] = {0.0, -0.0, kInf, -kInf, kNaN, -kNaN};
 
@@ -152,6 +155,11 @@ std::vector<double> hard_points() {
         x.push_back(-w);
       }
   for (double t = -3.5; t <= 3.5; t += 1.0 / 64) x.push_back(t);
+  // relu with slope and threshold (0.5; -2.5 and max_value 6; 1e-280): the kinks, and
+  // gaps t - x across the 2^+-900 switches to the scalar kernel.
+  for (double v : {0.5, 6.0, -2.5 - 0x1p900, -2.5 - 0x1p901, 1e-280, 1e-280 - 0x1p-900, 1e-280 + 0x1p-899})
+    for (double w : neighbours(v, 3)) x.push_back(w);
+  for (double g = 0x1p-1000; g < 0x1p-800; g *= 8) x.push_back(1e-280 - g);
   // The derivative roots: swish'(u) = 0 at u = -1.2784645427610737 (beta = 1, 1.7, -0.6),
   // mish' at -1.1924312145154952, gelu's tanh form at -0.7524614220710163 and its erf
   // form at -0.7517915246935645. Around each:
@@ -292,7 +300,8 @@ TEST(Float64Simd, HardPointsOnEveryTarget) {
           }
           EXPECT_EQ(wrong, 0u) << spec;
         }
-        if (name == "hard_swish" || name == "sparse_plus" || name == "hard_sigmoid" || name == "keras2:hard_sigmoid") {
+        if (name == "hard_swish" || name == "sparse_plus" || name == "hard_sigmoid" || name == "keras2:hard_sigmoid" ||
+            name.starts_with("relu(")) {
           const std::size_t i = first_difference(got.forward, reference.forward);
           EXPECT_EQ(i, x.size()) << spec << " forward differs from the scalar kernel at x=" << (i < x.size() ? x[i] : 0.0)
                                  << ": " << (i < x.size() ? got.forward[i] : 0.0) << " vs "

@@ -2,7 +2,8 @@
 // and float64 replaced by the SIMD bodies of src/kernels/simd/ (float64: the exact
 // piecewise-linear families, rrelu in both modes, and in double-double exponential, elu, sigmoid,
 // log_sigmoid, swish, softplus, tanh, tanh_shrink, mish, gelu (both forms), log1mexp,
-// softsign, squareplus, hard_swish, sparse_plus and hard_sigmoid).
+// softsign, squareplus, hard_swish, sparse_plus, hard_sigmoid and relu with a slope and a
+// threshold).
 #include <array>
 
 #include "kernels/kernels.hpp"
@@ -50,6 +51,16 @@ void rrelu_backward_f64(const Slots& s, const double* x, const double* dy, doubl
   simd::RreluTrainingBackwardF64(s, x, dy, dx, n);
 }
 
+// relu in float64: the exact body, or (slope and threshold both set) the double-double one.
+void relu_forward_f64(const Slots& s, const double* x, double* y, std::size_t n) {
+  if (simd::ReluForwardF64(s, x, y, n) || simd::ReluShiftedForwardF64(s, x, y, n)) return;
+  scalar_kernels(Family::relu).forward_f64(s, x, y, n);
+}
+void relu_backward_f64(const Slots& s, const double* x, const double* dy, double* dx, std::size_t n) {
+  if (simd::ReluShiftedBackwardF64(s, x, dy, dx, n)) return;
+  simd::ReluBackwardF64(s, x, dy, dx, n);  // every setting: piecewise-constant derivative
+}
+
 // gelu's float64 bodies, one per form (each returns false for the other).
 void gelu_forward_f64(const Slots& s, const double* x, double* y, std::size_t n) {
   if (s[0] != 0 ? simd::GeluTanhForwardF64(s, x, y, n) : simd::GeluErfForwardF64(s, x, y, n)) return;
@@ -74,7 +85,7 @@ Kernels assemble(Family f) {
   use64(forward_f64<simd::Name##ForwardF64, Family::family>, backward_f64<simd::Name##BackwardF64, Family::family>)
   switch (f) {
     case Family::linear: ACTIV_USE_F64(Linear, linear); break;
-    case Family::relu: ACTIV_USE_F64(Relu, relu); break;
+    case Family::relu: use64(relu_forward_f64, relu_backward_f64); break;
     case Family::clip: ACTIV_USE_F64(Clip, clip); break;
     case Family::leaky_relu: ACTIV_USE_F64(LeakyRelu, leaky_relu); break;
     case Family::rrelu: use64(rrelu_forward_f64, rrelu_backward_f64); break;

@@ -753,7 +753,7 @@ void Backward(const Slots& s, const float* x, const float* dy, float* dx, std::s
 // the scalar kernels' bits at vector speed. sparse_sigmoid is one too: on (-1, 1) its
 // .hi is RN(x + 1) / 2, and since x + 1 >= 2^-53 the halving is exact and commutes with
 // the rounding, ties included: RN(x + 1) / 2 = RN((x + 1) / 2). relu with both a slope and a threshold
-// (slope * (x - t) rounds twice) and the other families keep the scalar kernels.
+// (slope * (x - t) rounds twice) has a double-double body in elementwise_f64.cc (ReluShifted).
 template <class Op>
 struct Exact64 {
   static bool Applies(const Params&) { return true; }

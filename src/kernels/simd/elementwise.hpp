@@ -41,7 +41,7 @@
 
 // The float64 bodies: piecewise-linear families whose float64 result is exact with one
 // operation (elementwise.cc, "float64"). They return false, having written nothing, for
-// settings they do not cover (relu with both a slope and a threshold).
+// settings they do not cover (relu with both a slope and a threshold: ReluShifted below).
 #define ACTIV_SIMD_F64_FAMILIES(X) \
   X(Linear)                        \
   X(Relu)                          \
@@ -74,7 +74,8 @@
   X(Squareplus)                       \
   X(HardSwish)                        \
   X(SparsePlus)                       \
-  X(HardSigmoid)
+  X(HardSigmoid)                      \
+  X(ReluShifted)
 
 // Backward from the forward's output y (Kernels::backward_from_output_f32), for the
 // families whose derivative follows from y; only called for settings where it does.

@@ -705,6 +705,58 @@ struct HardSigmoid {
   }
 };
 
+// Keras relu with both a negative slope and a threshold t (elementwise.cc's exact body
+// covers the others): x > t gives x (clamped to [0, max_value] when there is one),
+// x = t gives +0, and x < t gives -(slope (t - x)), where t - x is an exact pair
+// (TwoSum) and its product with the slope a pair to ~2^-104, rounded once: correctly
+// rounded, as the scalar kernel, with lanes near a rounding midpoint (exact ties
+// among them) and lanes with |t - x| outside [2^-900, 2^900] (the product could leave
+// the normal range, or t - x overflow) on the scalar kernel ("Near ties" below). The
+// derivative is a constant per piece: slope, 1, 0 and the two kink values.
+struct ReluShifted {
+  static constexpr Family kFamily = Family::relu;
+  struct Constants {
+    double slope, max_value, t, at_max, at_t;
+    explicit Constants(const Slots& s)
+        : slope(static_cast<double>(s[0])),
+          max_value(static_cast<double>(s[1])),
+          t(static_cast<double>(s[2])),
+          at_max(static_cast<double>(s[3])),
+          at_t(static_cast<double>(s[4])) {}
+    static bool Applies(const Slots& s) {
+      const long double a = s[0] < 0 ? -s[0] : s[0];
+      return s[0] != 0 && s[2] != 0 && a >= 0x1p-100L && a <= 0x1p100L && f64::is_double(s[0]) &&
+             f64::is_double(s[2]) && f64::is_double(s[1]);
+    }
+  };
+  static DD Below(const Constants& c, V x) { return Mul(TwoSum(Lit(c.t), hn::Neg(x)), Lit(-c.slope)); }
+  static hn::Mask<D> NearTie(const Constants& c, V x) {
+    const V gap = hn::Abs(hn::Sub(Lit(c.t), x));
+    const auto unscaled = hn::And(hn::Ge(gap, Lit(0x1p-900)), hn::Le(gap, Lit(0x1p900)));
+    return hn::And(hn::Lt(x, Lit(c.t)), hn::Or(hn::Not(unscaled), NearMidpoint(Below(c, x))));
+  }
+  static V Above(const Constants& c, V x) {
+    if (!(c.max_value < HUGE_VAL)) return x;
+    const D d;  // std::clamp(x, 0, max_value): x itself unless strictly outside
+    return hn::IfThenElse(hn::Lt(x, hn::Zero(d)), hn::Zero(d), hn::IfThenElse(hn::Gt(x, Lit(c.max_value)), Lit(c.max_value), x));
+  }
+  static V Forward(const Constants& c, V x) {
+    const D d;
+    const V below = hn::IfThenElse(hn::Eq(x, Lit(c.t)), hn::Zero(d), Round(Below(c, x)));
+    return hn::IfThenElse(hn::Gt(x, Lit(c.t)), Above(c, x), below);
+  }
+  static Scaled Derivative(const Constants& c, V x) {
+    const D d;
+    V above = Lit(1.0);
+    if (c.max_value < HUGE_VAL) {
+      above = hn::IfThenElse(hn::Or(hn::Gt(x, Lit(c.max_value)), hn::Lt(x, hn::Zero(d))), hn::Zero(d), above);
+      above = hn::IfThenElse(hn::Eq(x, Lit(c.max_value)), Lit(c.at_max), above);
+    }
+    const V below = hn::IfThenElse(hn::Eq(x, Lit(c.t)), Lit(c.at_t), Lit(c.slope));
+    return Plain(Exact(hn::IfThenElse(hn::Gt(x, Lit(c.t)), above, below)));
+  }
+};
+
 // ---- loops ---------------------------------------------------------------------------
 
 // Derivative roots (swish, mish, gelu). There f' is a sum of two terms of about 1 (0.23
@@ -717,8 +769,8 @@ struct HardSigmoid {
 template <class Op>
 concept HasRoots = requires(const typename Op::Constants& c, V x) { Op::RootDistance(c, x); };
 
-// Near ties (hard_swish, sparse_plus, hard_sigmoid, whose scalar kernels are correctly
-// rounded): lanes whose pair lies within 2^-96 of a rounding midpoint
+// Near ties (hard_swish, sparse_plus, hard_sigmoid, relu with slope and threshold, whose
+// scalar kernels are correctly rounded): lanes whose pair lies within 2^-96 of a rounding midpoint
 // (dd64::NearMidpoint) go to the scalar kernel one at a time; for random x that is about
 // 1 lane in 2^43, but exact ties (hard_sigmoid at x = 3 * 2^-53, say) always go.
 template <class Op>
@@ -852,6 +904,7 @@ struct Squareplus;
 struct HardSwish;
 struct SparsePlus;
 struct HardSigmoid;
+struct ReluShifted;
 
 #endif  // HWY_NATIVE_FMA
 
