@@ -2,7 +2,8 @@
 // backward for a few specs at two sizes, single thread, the median of several runs, for
 // the public path (the double-double SIMD bodies where a family has one) and the
 // portable scalar kernel (the float64 path before them), next to memcpy of the same
-// bytes, all timed in the same run (docs/performance.md, "float64").
+// bytes, all timed in the same run (docs/performance.md, "float64"); for the families
+// with a backward from the output (sigmoid, tanh, exponential, relu, elu), that too.
 //   activ_f64_timing [runs] [spec...]
 #include <activ/activ.hpp>
 #include <algorithm>
@@ -41,9 +42,10 @@ int main(int argc, char** argv) {
   for (int i = 2; i < argc; ++i) specs.emplace_back(argv[i]);
   if (specs.empty())
     specs = {"exponential", "elu", "selu", "celu(alpha=0.5)", "sigmoid", "silu", "swish(beta=1.7)", "softplus",
-             "log_sigmoid", "tanh", "tanh_shrink", "mish", "gelu", "gelu(approximate=tanh)", "log1mexp"};
+             "log_sigmoid", "tanh", "tanh_shrink", "mish", "gelu", "gelu(approximate=tanh)", "log1mexp", "relu"};
   activ::set_num_threads(1);
-  std::printf("%-24s %8s %8s %9s %9s %9s %9s\n", "spec", "n", "memcpy", "fwd old", "fwd new", "bwd old", "bwd new");
+  std::printf("%-24s %8s %8s %9s %9s %9s %9s %9s %9s\n", "spec", "n", "memcpy", "fwd old", "fwd new", "bwd old", "bwd new",
+              "bwdy old", "bwdy new");
   for (std::size_t n : {std::size_t{1} << 16, std::size_t{1} << 20}) {
     std::vector<double> x(n), y(n), dy(n, 1.0), dx(n);
     for (const std::string& spec : specs) {
@@ -62,7 +64,16 @@ int main(int argc, char** argv) {
       const double bwd_old = median_ns_per_element(n, runs, [&] { old.backward_f64(s, x.data(), dy.data(), dx.data(), n); });
       const double bwd = median_ns_per_element(
           n, runs, [&] { a.backward(std::span<const double>(x), std::span<const double>(dy), std::span<double>(dx)); });
-      std::printf("%-24s %8zu %8.3f %9.2f %9.2f %9.2f %9.2f\n", spec.c_str(), n, copy, fwd_old, fwd, bwd_old, bwd);
+      double bwdy_old = NAN, bwdy = NAN;  // backward from the output y = f(x)
+      if (old.backward_from_output_f64 && old.from_output_unavailable(s).empty()) {
+        a.forward(std::span<const double>(x), std::span<double>(y));
+        bwdy_old = median_ns_per_element(n, runs, [&] { old.backward_from_output_f64(s, y.data(), dy.data(), dx.data(), n); });
+        bwdy = median_ns_per_element(n, runs, [&] {
+          a.backward_from_output(std::span<const double>(y), std::span<const double>(dy), std::span<double>(dx));
+        });
+      }
+      std::printf("%-24s %8zu %8.3f %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f\n", spec.c_str(), n, copy, fwd_old, fwd, bwd_old,
+                  bwd, bwdy_old, bwdy);
     }
   }
   return 0;

@@ -18,6 +18,8 @@
 #include <cstdio>
 #include <limits>
 #include <random>
+#include <span>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -218,6 +220,70 @@ TEST(SimdTargets, RreluTrainingDrawsTheScalarSlopes) {
         check_rrelu_training<double>(lower, upper, seed, offset);
       }
     }
+  }
+}
+
+// The float64 backward-from-output bodies (elementwise_f64.cc): on targets with FMA they
+// run (return true) and agree bit for bit across those targets and with the public path;
+// without FMA they return false and write nothing. Against the scalar kernel (long double,
+// which rounds dy f' twice) they are within 1 ULP, with equal NaN, infinities and zeros,
+// on y of every exponent (the 2^440 switch to the scalar kernel, subnormal f', +-inf,
+// NaN) and dy from 1e-300 to 1e300, 0 and inf.
+TEST(SimdTargets, FromOutputFloat64) {
+  std::vector<double> y = {0.0, -0.0, 0.5, 1.0, -1.0, 1 - 0x1p-53, 0x1p-1074, -0x1p-1074, 0x1p440, 0x1p441, -0x1p441,
+                           1e300, -1e300, std::numeric_limits<double>::infinity(),
+                           -std::numeric_limits<double>::infinity(), std::numeric_limits<double>::quiet_NaN()};
+  for (int e = -1074; e <= 1023; e += 3) {
+    y.push_back(std::ldexp(1.2345678901234567, e));
+    y.push_back(-std::ldexp(1.7654321098765433, e));
+  }
+  for (int i = -3000; i <= 3000; ++i) y.push_back(i * 0.00037);
+  const double dys[] = {1.0, -3.5, 1e-300, 1e300, 0.0, std::numeric_limits<double>::infinity(), 0x1.8p-1070};
+  std::vector<double> dy(y.size());
+  for (std::size_t i = 0; i < y.size(); ++i) dy[i] = dys[i % std::size(dys)];
+  using Body = bool (*)(const Slots&, const double*, const double*, double*, std::size_t);
+  const std::pair<const char*, Body> cases[] = {
+      {"sigmoid", simd::SigmoidBackwardFromOutputF64},         {"tanh", simd::TanhBackwardFromOutputF64},
+      {"exponential", simd::ExponentialBackwardFromOutputF64}, {"relu", simd::ReluBackwardFromOutputF64},
+      {"elu", simd::EluBackwardFromOutputF64},                 {"selu", simd::EluBackwardFromOutputF64},
+      {"celu(alpha=0.7)", simd::EluBackwardFromOutputF64},     {"elu(alpha=2)", simd::EluBackwardFromOutputF64}};
+  auto ulps = [](double a, double b) {
+    if (same(a, b)) return 0.0;
+    if (std::isnan(a) || std::isnan(b) || std::isinf(a) || std::isinf(b) || (a == 0) != (b == 0))
+      return std::numeric_limits<double>::infinity();
+    if (std::signbit(a) != std::signbit(b)) return std::numeric_limits<double>::infinity();
+    const auto ia = std::bit_cast<std::int64_t>(std::fabs(a)), ib = std::bit_cast<std::int64_t>(std::fabs(b));
+    return static_cast<double>(ia > ib ? ia - ib : ib - ia);
+  };
+  for (const auto& [spec, body] : cases) {
+    const activ::Activation a = activ::parse(spec);
+    const Slots s = activ::detail::ActivationAccess::slots(a);
+    const Family family = activ::detail::ActivationAccess::entry(a).family;
+    std::vector<double> want(y.size()), got(y.size()), best, pub(y.size());
+    activ::detail::scalar_kernels(family).backward_from_output_f64(s, y.data(), dy.data(), want.data(), y.size());
+    a.backward_from_output(std::span<const double>(y), std::span<const double>(dy), std::span<double>(pub));
+    for (const std::int64_t target : hwy::SupportedAndGeneratedTargets()) {
+      hwy::SetSupportedTargetsForTest(target);
+      std::fill(got.begin(), got.end(), 42.0);
+      const bool fma = HWY_ARCH_X86 && target <= HWY_AVX2;  // AVX2 and the AVX-512 targets
+      ASSERT_EQ(body(s, y.data(), dy.data(), got.data(), y.size()), fma) << spec << " " << hwy::TargetName(target);
+      if (!fma) {
+        for (double v : got) ASSERT_EQ(v, 42.0) << spec << " wrote on " << hwy::TargetName(target);
+        continue;
+      }
+      if (best.empty()) {
+        best = got;
+        for (std::size_t i = 0; i < y.size(); ++i)
+          ASSERT_TRUE(same(got[i], pub[i])) << spec << " y=" << y[i] << ": body " << got[i] << ", public " << pub[i];
+      }
+      for (std::size_t i = 0; i < y.size(); ++i) {
+        ASSERT_TRUE(same(got[i], best[i])) << spec << " " << hwy::TargetName(target) << " y=" << y[i];
+        ASSERT_LE(ulps(got[i], want[i]), 1.0) << spec << " " << hwy::TargetName(target) << " y=" << y[i] << " dy=" << dy[i]
+                                              << ": " << got[i] << " vs scalar " << want[i];
+      }
+    }
+    hwy::SetSupportedTargetsForTest(0);
+    EXPECT_FALSE(best.empty()) << "no FMA target compiled";
   }
 }
 

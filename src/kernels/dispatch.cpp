@@ -1,5 +1,5 @@
-// kernels(Family): the scalar kernels, with float32, float32 backward from the output
-// and float64 replaced by the SIMD bodies of src/kernels/simd/ (float64: the exact
+// kernels(Family): the scalar kernels, with float32, backward from the output (float32,
+// and float64 on FMA targets) and float64 replaced by the SIMD bodies of src/kernels/simd/ (float64: the exact
 // piecewise-linear families, rrelu in both modes, and in double-double exponential, elu, sigmoid,
 // log_sigmoid, swish, softplus, tanh, tanh_shrink, mish, gelu (both forms), log1mexp,
 // softsign, squareplus, hard_swish, sparse_plus, hard_sigmoid and relu with a slope and a
@@ -41,6 +41,11 @@ template <bool (*Simd)(const Slots&, const double*, const double*, double*, std:
 void backward_f64(const Slots& s, const double* x, const double* dy, double* dx, std::size_t n) {
   if (!Simd(s, x, dy, dx, n)) scalar_kernels(F).backward_f64(s, x, dy, dx, n);
 }
+template <bool (*Simd)(const Slots&, const double*, const double*, double*, std::size_t), Family F>
+void from_output_f64(const Slots& s, const double* y, const double* dy, double* dx, std::size_t n) {
+  if (!Simd(s, y, dy, dx, n)) scalar_kernels(F).backward_from_output_f64(s, y, dy, dx, n);
+}
+
 // rrelu in float64: the eval body (slot 2 == 0) or the training body.
 void rrelu_forward_f64(const Slots& s, const double* x, double* y, std::size_t n) {
   if (s[2] == 0 && simd::RreluEvalForwardF64(s, x, y, n)) return;
@@ -142,14 +147,17 @@ Kernels assemble(Family f) {
     case Family::log1mexp: use(simd::Log1mexpForwardF32, simd::Log1mexpBackwardF32); break;
     case Family::count_: break;
   }
-#define ACTIV_USE_FROM_OUTPUT(Name) \
-  if (k.backward_from_output_f32) k.backward_from_output_f32 = simd::Name##BackwardFromOutputF32;
+#define ACTIV_USE_FROM_OUTPUT(Name, family)                                                     \
+  if (k.backward_from_output_f32) {                                                             \
+    k.backward_from_output_f32 = simd::Name##BackwardFromOutputF32;                             \
+    k.backward_from_output_f64 = from_output_f64<simd::Name##BackwardFromOutputF64, Family::family>; \
+  }
   switch (f) {
-    case Family::sigmoid: ACTIV_USE_FROM_OUTPUT(Sigmoid) break;
-    case Family::tanh: ACTIV_USE_FROM_OUTPUT(Tanh) break;
-    case Family::exponential: ACTIV_USE_FROM_OUTPUT(Exponential) break;
-    case Family::relu: ACTIV_USE_FROM_OUTPUT(Relu) break;
-    case Family::elu: ACTIV_USE_FROM_OUTPUT(Elu) break;
+    case Family::sigmoid: ACTIV_USE_FROM_OUTPUT(Sigmoid, sigmoid) break;
+    case Family::tanh: ACTIV_USE_FROM_OUTPUT(Tanh, tanh) break;
+    case Family::exponential: ACTIV_USE_FROM_OUTPUT(Exponential, exponential) break;
+    case Family::relu: ACTIV_USE_FROM_OUTPUT(Relu, relu) break;
+    case Family::elu: ACTIV_USE_FROM_OUTPUT(Elu, elu) break;
     default: break;
   }
 #undef ACTIV_USE_FROM_OUTPUT

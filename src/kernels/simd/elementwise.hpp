@@ -94,8 +94,11 @@ namespace activ::detail::simd {
 ACTIV_SIMD_FAMILIES(ACTIV_SIMD_DECLARE)
 #undef ACTIV_SIMD_DECLARE
 
-#define ACTIV_SIMD_FROM_OUTPUT_DECLARE(Name) \
-  void Name##BackwardFromOutputF32(const Slots& s, const float* y, const float* dy, float* dx, std::size_t n);
+// float64 (elementwise_f64.cc, double-double): false, having written nothing, on targets
+// without FMA and for elu settings it does not cover.
+#define ACTIV_SIMD_FROM_OUTPUT_DECLARE(Name)                                                                   \
+  void Name##BackwardFromOutputF32(const Slots& s, const float* y, const float* dy, float* dx, std::size_t n); \
+  bool Name##BackwardFromOutputF64(const Slots& s, const double* y, const double* dy, double* dx, std::size_t n);
 ACTIV_SIMD_FROM_OUTPUT_FAMILIES(ACTIV_SIMD_FROM_OUTPUT_DECLARE)
 #undef ACTIV_SIMD_FROM_OUTPUT_DECLARE
 

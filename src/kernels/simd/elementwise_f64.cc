@@ -757,6 +757,110 @@ struct ReluShifted {
   }
 };
 
+// ---- backward from the output ---------------------------------------------------------
+// dx = dy f'(x) from y = f(x) (Kernels::backward_from_output_f64), through the Backward
+// loop below with y in place of x: f' from y in pairs to ~2^-104 and the product with dy
+// rounded once, so dx is the correctly rounded dy f' for the y given, up to 2^-96 (the
+// scalar kernel evaluates the same formulas in long double, 2^-64). Lanes with |y| above
+// 2^440, which no sigmoid or tanh produces but a caller may pass, go to the scalar
+// kernel (y^2 could leave the range of Scaled pairs), as do infinite y.
+// The "x" of the loop's scalar lanes is y: they call the scalar from-output kernel.
+// f' itself may be subnormal (sigmoid or exponential of x < -708) or huge (exponential,
+// or a y no forward produces): MulScaled needs |f'| within 2^+-300 (dy is brought within
+// 2^+-600 there, and the product must stay normal for its TwoProd to be exact), so lanes
+// outside carry f' as u 2^m with u in [1, 4) (powers of two: exact).
+HWY_INLINE Scaled Normalized(DD v) {
+  const D d;
+  const DU du;
+  const V mag = hn::Abs(v.hi);
+  const auto tiny = hn::And(hn::Lt(mag, Lit(0x1p-900)), hn::Gt(mag, hn::Zero(d)));
+  const auto outside = hn::And(hn::Or(hn::Lt(mag, Lit(0x1p-300)), hn::Gt(mag, Lit(0x1p300))),
+                               hn::And(hn::IsFinite(mag), hn::Gt(mag, hn::Zero(d))));
+  const V pre = hn::IfThenElse(tiny, Lit(0x1p600), Lit(1.0));  // subnormals first made normal
+  const DD u = {hn::Mul(v.hi, pre), hn::Mul(v.lo, pre)};
+  // u.hi's binary exponent as a double: the exponent field over the 2^52 shifter.
+  const auto field = hn::ShiftRight<52>(hn::And(hn::BitCast(du, u.hi), hn::Set(du, 0x7ff0000000000000ull)));
+  const V exponent = hn::Sub(hn::Sub(hn::BitCast(d, hn::Or(field, hn::Set(du, 0x4330000000000000ull))), Lit(0x1p52)), Lit(1023.0));
+  const V e = hn::IfThenElseZero(outside, hn::Min(exponent, Lit(1022.0)));
+  const V f = Pow2(hn::Neg(e));
+  return {{hn::Mul(u.hi, f), hn::Mul(u.lo, f)}, hn::Sub(e, hn::IfThenElseZero(hn::And(outside, tiny), Lit(600.0)))};
+}
+
+struct SigmoidFromOutput {  // y (1 - y), 1 - y an exact pair
+  static constexpr Family kFamily = Family::sigmoid;
+  static constexpr bool kFromOutput = true;
+  struct Constants {
+    explicit Constants(const Slots&) {}
+    static bool Applies(const Slots&) { return true; }
+  };
+  static hn::Mask<D> ScalarLanes(const Constants&, V y) { return hn::Gt(hn::Abs(y), Lit(0x1p440)); }
+  static Scaled Derivative(const Constants&, V y) {
+    // y = +-0 gives f' = y itself, signed as the scalar kernel's y (1 - y).
+    const DD f = Mul(TwoSum(Lit(1.0), hn::Neg(y)), y);
+    return Normalized(dd64::Select(hn::Eq(y, hn::Zero(D())), Exact(y), f));
+  }
+};
+struct TanhFromOutput {  // (1 - y)(1 + y), both exact pairs
+  static constexpr Family kFamily = Family::tanh;
+  static constexpr bool kFromOutput = true;
+  struct Constants {
+    explicit Constants(const Slots&) {}
+    static bool Applies(const Slots&) { return true; }
+  };
+  static hn::Mask<D> ScalarLanes(const Constants&, V y) { return hn::Gt(hn::Abs(y), Lit(0x1p440)); }
+  static Scaled Derivative(const Constants&, V y) {
+    return Normalized(Mul(TwoSum(Lit(1.0), hn::Neg(y)), TwoSum(Lit(1.0), y)));
+  }
+};
+struct ExponentialFromOutput {  // y
+  static constexpr Family kFamily = Family::exponential;
+  static constexpr bool kFromOutput = true;
+  struct Constants {
+    explicit Constants(const Slots&) {}
+    static bool Applies(const Slots&) { return true; }
+  };
+  static Scaled Derivative(const Constants&, V y) { return Normalized(Exact(y)); }
+};
+struct ReluFromOutput {  // 1 where y > 0, else 0 (plain relu only: the caller checks)
+  static constexpr Family kFamily = Family::relu;
+  static constexpr bool kFromOutput = true;
+  struct Constants {
+    explicit Constants(const Slots&) {}
+    static bool Applies(const Slots&) { return true; }
+  };
+  static Scaled Derivative(const Constants&, V y) {
+    return Plain(Exact(hn::IfThenElseZero(hn::Gt(y, hn::Zero(D())), Lit(1.0))));
+  }
+};
+// elu, celu, selu: scale above 0, the kink value at 0, and (y + scale alpha) / d below,
+// where y + scale alpha cancels as y saturates: scale alpha as an exact pair, the sum a
+// pair (TwoSum), the division a pair.
+struct EluFromOutput {
+  static constexpr Family kFamily = Family::elu;
+  static constexpr bool kFromOutput = true;
+  struct Constants {
+    Const scale, at_zero, scale_alpha;
+    double d;
+    explicit Constants(const Slots& s)
+        : scale(f64::pair_of(s[1])),
+          at_zero(s[3] != 0 ? f64::pair_of(s[1]) : f64::pair_of(s[1] * s[0] / s[2])),
+          scale_alpha(f64::product_of(s[1], s[0])),
+          d(static_cast<double>(s[2])) {}
+    // d a double (its pair division), scale alpha not so small that the pair loses bits.
+    static bool Applies(const Slots& s) {
+      const long double c = s[1] * s[0];
+      return f64::is_double(s[2]) && s[2] != 0 && (c == 0 || (c < 0 ? -c : c) >= 0x1p-400L);
+    }
+  };
+  static hn::Mask<D> ScalarLanes(const Constants&, V y) { return hn::Gt(hn::Abs(y), Lit(0x1p440)); }
+  static Scaled Derivative(const Constants& c, V y) {
+    const D d;
+    const DD below = Div(Add(TwoSum(y, Lit(c.scale_alpha.hi)), Lit(c.scale_alpha.lo)), Lit(c.d));
+    const DD at_or_below = dd64::Select(hn::Eq(y, hn::Zero(d)), Pair(c.at_zero), below);
+    return Normalized(dd64::Select(hn::Gt(y, hn::Zero(d)), Pair(c.scale), at_or_below));
+  }
+};
+
 // ---- loops ---------------------------------------------------------------------------
 
 // Derivative roots (swish, mish, gelu). There f' is a sum of two terms of about 1 (0.23
@@ -775,6 +879,19 @@ concept HasRoots = requires(const typename Op::Constants& c, V x) { Op::RootDist
 // 1 lane in 2^43, but exact ties (hard_sigmoid at x = 3 * 2^-53, say) always go.
 template <class Op>
 concept HasNearTies = requires(const typename Op::Constants& c, V x) { Op::NearTie(c, x); };
+
+// Other lanes a body leaves to the scalar kernel (the from-output bodies' extreme y).
+template <class Op>
+concept HasScalarLanes = requires(const typename Op::Constants& c, V x) { Op::ScalarLanes(c, x); };
+
+// The scalar kernel for one lane of Backward: the from-output bodies take y for x.
+template <class Op>
+void ScalarBackward(const Slots& s, const double* x, const double* dy, double* dx) {
+  if constexpr (requires { Op::kFromOutput; })
+    scalar_kernels(Op::kFamily).backward_from_output_f64(s, x, dy, dx, 1);
+  else
+    scalar_kernels(Op::kFamily).backward_f64(s, x, dy, dx, 1);
+}
 
 // One vector of tag D at a time, the last one through a padded copy (every element takes
 // the same path wherever it sits in the call).
@@ -858,6 +975,7 @@ bool Backward(const Slots& s, const double* x, const double* dy, double* dx, std
     // derivative roots.
     auto scalar_lanes = hn::IsInf(xv);
     if constexpr (HasRoots<Op>) scalar_lanes = hn::Or(scalar_lanes, hn::Lt(Op::RootDistance(c, xv), Lit(Op::kRootWindow)));
+    if constexpr (HasScalarLanes<Op>) scalar_lanes = hn::Or(scalar_lanes, Op::ScalarLanes(c, xv));
     if (!hn::AllFalse(d, scalar_lanes)) {
       // Copies first: dx may be x or dy.
       HWY_ALIGN double flags[hn::MaxLanes(d)];
@@ -866,7 +984,7 @@ bool Backward(const Slots& s, const double* x, const double* dy, double* dx, std
       hn::Store(dyv, d, bdy);
       hn::Store(g, d, bdx);
       for (std::size_t l = 0; l < count; ++l)
-        if (flags[l] != 0) scalar_kernels(Op::kFamily).backward_f64(s, bx + l, bdy + l, bdx + l, 1);
+        if (flags[l] != 0) ScalarBackward<Op>(s, bx + l, bdy + l, bdx + l);
       std::memcpy(dx + i, bdx, count * sizeof(double));
       return;
     }
@@ -905,6 +1023,11 @@ struct HardSwish;
 struct SparsePlus;
 struct HardSigmoid;
 struct ReluShifted;
+struct SigmoidFromOutput;
+struct TanhFromOutput;
+struct ExponentialFromOutput;
+struct ReluFromOutput;
+struct EluFromOutput;
 
 #endif  // HWY_NATIVE_FMA
 
@@ -920,6 +1043,13 @@ struct ReluShifted;
 ACTIV_SIMD_F64_DD_FAMILIES(ACTIV_SIMD_F64_DD_FAMILY)
 #undef ACTIV_SIMD_F64_DD_FAMILY
 
+#define ACTIV_SIMD_F64_FROM_OUTPUT_FAMILY(Name)                                                                  \
+  bool Name##BackwardFromOutputF64(const Slots& s, const double* y, const double* dy, double* dx, std::size_t n) { \
+    return Backward<Name##FromOutput>(s, y, dy, dx, n);                                                            \
+  }
+ACTIV_SIMD_FROM_OUTPUT_FAMILIES(ACTIV_SIMD_F64_FROM_OUTPUT_FAMILY)
+#undef ACTIV_SIMD_F64_FROM_OUTPUT_FAMILY
+
 }  // namespace HWY_NAMESPACE
 }  // namespace activ::detail::simd
 HWY_AFTER_NAMESPACE();
@@ -928,6 +1058,14 @@ HWY_AFTER_NAMESPACE();
 namespace activ::detail::simd {
 
 ACTIV_SIMD_F64_DD_FAMILIES(ACTIV_SIMD_F64_DISPATCH)
+
+#define ACTIV_SIMD_F64_FROM_OUTPUT_EXPORT(Name)                                                                  \
+  HWY_EXPORT(Name##BackwardFromOutputF64);                                                                       \
+  bool Name##BackwardFromOutputF64(const Slots& s, const double* y, const double* dy, double* dx, std::size_t n) { \
+    return HWY_DYNAMIC_DISPATCH(Name##BackwardFromOutputF64)(s, y, dy, dx, n);                                     \
+  }
+ACTIV_SIMD_FROM_OUTPUT_FAMILIES(ACTIV_SIMD_F64_FROM_OUTPUT_EXPORT)
+#undef ACTIV_SIMD_F64_FROM_OUTPUT_EXPORT
 
 }  // namespace activ::detail::simd
 #endif  // HWY_ONCE
