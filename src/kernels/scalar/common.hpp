@@ -53,7 +53,8 @@ struct Pair {
 template <class W>
 Pair<W> two_sum(W a, W b) {
   const W s = a + b, bb = s - a;
-  return {s, (a - (s - bb)) + (b - bb)};
+  // An infinite sum has no error term (inf - inf would make it NaN: soft_shrink(inf)).
+  return {s, math::isfinite(s) ? (a - (s - bb)) + (b - bb) : W(0)};
 }
 template <class W>
 Pair<W> two_prod(W a, W b) {

@@ -624,6 +624,50 @@ struct ClipFloat {
   }
 };
 
+// The shrinks and thresholds with a float32 lambda / threshold / value: selections, and
+// soft_shrink's x -+ lambda, one float32 operation on floats, hence correctly rounded.
+HWY_INLINE hn::Mask<DFull> OutsideFloat(const Params& p, VFull x) {
+  const DFull d;
+  return hn::Or(hn::Gt(x, hn::Set(d, float(p.v[0]))), hn::Lt(x, hn::Set(d, -float(p.v[0]))));
+}
+struct SoftShrinkFloat {
+  static bool Applies(const Params& p) { return IsFloat(p.v[0]); }
+  static VFull Forward(const Params& p, VFull x) {
+    const DFull d;
+    const VFull l = hn::Set(d, float(p.v[0]));
+    const VFull inner = hn::IfThenElse(hn::Lt(x, hn::Neg(l)), hn::Add(x, l), hn::Zero(d));
+    return hn::IfThenElse(hn::Gt(x, l), hn::Sub(x, l), inner);
+  }
+  static VFull Derivative(const Params& p, VFull x) { return hn::IfThenElseZero(OutsideFloat(p, x), hn::Set(DFull(), 1.0f)); }
+};
+struct HardShrinkFloat {
+  static bool Applies(const Params& p) { return IsFloat(p.v[0]); }
+  static VFull Forward(const Params& p, VFull x) { return hn::IfThenElseZero(OutsideFloat(p, x), x); }
+  static VFull Derivative(const Params& p, VFull x) { return hn::IfThenElseZero(OutsideFloat(p, x), hn::Set(DFull(), 1.0f)); }
+};
+struct ThresholdFloat {  // the value is rounded to float32 either way
+  static bool Applies(const Params& p) { return IsFloat(p.v[0]); }
+  static VFull Forward(const Params& p, VFull x) {
+    const DFull d;
+    return hn::IfThenElse(hn::Gt(x, hn::Set(d, float(p.v[0]))), x, hn::Set(d, float(p.v[1])));
+  }
+  static VFull Derivative(const Params& p, VFull x) {
+    const DFull d;
+    return hn::IfThenElseZero(hn::Gt(x, hn::Set(d, float(p.v[0]))), hn::Set(d, 1.0f));
+  }
+};
+struct ThresholdedReluFloat {
+  static bool Applies(const Params& p) { return IsFloat(p.v[0]); }
+  static VFull Forward(const Params& p, VFull x) {
+    const DFull d;
+    return hn::IfThenElse(hn::Gt(x, hn::Set(d, float(p.v[0]))), x, hn::CopySign(hn::Zero(d), x));
+  }
+  static VFull Derivative(const Params& p, VFull x) {
+    const DFull d;
+    return hn::IfThenElseZero(hn::Gt(x, hn::Set(d, float(p.v[0]))), hn::Set(d, 1.0f));
+  }
+};
+
 // Calls lanes(d, i, count) for each vector of tag d over n elements, the last one
 // partial (the caller pads it): the float-lane families and the float64 bodies.
 template <class Tag, class Lanes>
@@ -676,18 +720,18 @@ template <class Op> struct FloatPath {  // none by default
   static bool Forward(const Params&, const float*, float*, std::size_t) { return false; }
   static bool Backward(const Params&, const float*, const float*, float*, std::size_t) { return false; }
 };
-template <> struct FloatPath<Relu> {
-  static bool Forward(const Params& p, const float* x, float* y, std::size_t n) { return ForwardFloat<ReluFloat>(p, x, y, n); }
+template <class FloatOp> struct FloatPathOf {
+  static bool Forward(const Params& p, const float* x, float* y, std::size_t n) { return ForwardFloat<FloatOp>(p, x, y, n); }
   static bool Backward(const Params& p, const float* x, const float* dy, float* dx, std::size_t n) {
-    return BackwardFloat<ReluFloat>(p, x, dy, dx, n);
+    return BackwardFloat<FloatOp>(p, x, dy, dx, n);
   }
 };
-template <> struct FloatPath<Clip> {
-  static bool Forward(const Params& p, const float* x, float* y, std::size_t n) { return ForwardFloat<ClipFloat>(p, x, y, n); }
-  static bool Backward(const Params& p, const float* x, const float* dy, float* dx, std::size_t n) {
-    return BackwardFloat<ClipFloat>(p, x, dy, dx, n);
-  }
-};
+template <> struct FloatPath<Relu> : FloatPathOf<ReluFloat> {};
+template <> struct FloatPath<Clip> : FloatPathOf<ClipFloat> {};
+template <> struct FloatPath<SoftShrink> : FloatPathOf<SoftShrinkFloat> {};
+template <> struct FloatPath<HardShrink> : FloatPathOf<HardShrinkFloat> {};
+template <> struct FloatPath<Threshold> : FloatPathOf<ThresholdFloat> {};
+template <> struct FloatPath<ThresholdedRelu> : FloatPathOf<ThresholdedReluFloat> {};
 
 // ---- loops -------------------------------------------------------------------------
 
