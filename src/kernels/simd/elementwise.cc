@@ -735,20 +735,27 @@ template <> struct FloatPath<ThresholdedRelu> : FloatPathOf<ThresholdedReluFloat
 
 // ---- loops -------------------------------------------------------------------------
 
+// NaN lanes enter the bodies as 0 (their result is the input NaN anyway): Highway's
+// emulated targets (EMU128, SCALAR) convert float to int in C++ inside Exp and Expm1,
+// undefined behaviour for NaN that UBSan stops on; the hardware conversions are defined.
+HWY_INLINE VF Tame(hn::Mask<DF> nan, VF xf) { return hn::IfThenZeroElse(nan, xf); }
+
 template <class Op>
 HWY_INLINE VF ForwardLanes(const Params& p, VF xf) {
   const D d;
   const DF df;
-  const V r = Narrowable(Op::Forward(p, hn::PromoteTo(d, xf)));
-  return hn::IfThenElse(hn::IsNaN(xf), xf, DemoteToFloat(df, r));
+  const auto nan = hn::IsNaN(xf);
+  const V r = Narrowable(Op::Forward(p, hn::PromoteTo(d, Tame(nan, xf))));
+  return hn::IfThenElse(nan, xf, DemoteToFloat(df, r));
 }
 
 template <class Op>
 HWY_INLINE VF BackwardLanes(const Params& p, VF xf, VF dyf) {
   const D d;
   const DF df;
-  const V g = hn::Mul(hn::PromoteTo(d, dyf), Op::Derivative(p, hn::PromoteTo(d, xf)));
-  return hn::IfThenElse(hn::IsNaN(xf), xf, DemoteToFloat(df, g));
+  const auto nan = hn::IsNaN(xf);
+  const V g = hn::Mul(hn::PromoteTo(d, dyf), Op::Derivative(p, hn::PromoteTo(d, Tame(nan, xf))));
+  return hn::IfThenElse(nan, xf, DemoteToFloat(df, g));
 }
 
 // The last partial vector goes through a padded copy, so every element takes the same
