@@ -287,4 +287,56 @@ TEST(SimdTargets, FromOutputFloat64) {
   }
 }
 
+// The float32-lane routes with a double-route fallback (leaky_relu, rrelu eval,
+// hard_sigmoid in both forms, hard_swish): the random points above send most vectors to
+// the fallback (any tiny or special lane does), so these are runs of consecutive float32
+// bit patterns in moderate ranges, where nearly every vector stays on the float route,
+// and exact ties ((x + 3) / 6 = (2^24 + 2k + 1) 2^-25 at x = 3 (2k + 1) 2^-24; leaky's
+// a x at slopes with few bits) placed one in 64 among them. Bit-identical to the scalar
+// kernels on every target, forward and backward (the backward stays on the double
+// route: in float32 lanes it measured no faster).
+TEST(SimdTargets, FloatRoutesGiveTheDoubleRoutesBits) {
+  std::vector<float> x;
+  for (float start : {1.0f, -2.99f, 0.001f, 2.9f, -0.37f, -1e-20f, 1e-30f, -5.0f}) {
+    std::uint32_t bits = std::bit_cast<std::uint32_t>(start);
+    for (int i = 0; i < 1 << 15; ++i) x.push_back(std::bit_cast<float>(bits + (start < 0 ? -i : i)));
+  }
+  for (std::size_t i = 0, k = 0; i < x.size(); i += 64, ++k) x[i] = 3.0f * static_cast<float>(2 * (k % 4096) + 1) * 0x1p-24f;
+  // The kinks and zero, one in 4096.
+  const float kinks[] = {-3.0f, 3.0f, -2.5f, 2.5f, 0.0f, -0.0f};
+  for (std::size_t i = 32, k = 0; i < x.size(); i += 4096, ++k) x[i] = kinks[k % 6];
+  // dy: moderate, with a zero, a tiny and a huge value now and then.
+  std::vector<float> dy(x.size());
+  std::mt19937 gen(11);
+  std::uniform_real_distribution<float> unit(-1.0f, 1.0f);
+  for (float& v : dy) v = unit(gen);
+  for (std::size_t i = 100; i < dy.size(); i += 5000) dy[i] = (i / 5000) % 3 == 0 ? 0.0f : (i / 5000) % 3 == 1 ? 1e-40f : 3e38f;
+  const std::vector<std::int64_t> all = targets();
+  for (const char* spec : {"hard_sigmoid", "keras2:hard_sigmoid", "hard_swish",
+                           "leaky_relu", "leaky_relu(negative_slope=0.2)", "leaky_relu(negative_slope=0.375)", "rrelu",
+                           "torch:rrelu(lower=-0.5, upper=0.3)"}) {
+    const activ::Activation a = activ::parse(spec);
+    const Slots s = activ::detail::ActivationAccess::slots(a);
+    const Family family = activ::detail::ActivationAccess::entry(a).family;
+    std::vector<float> want(x.size()), got(x.size()), dwant(x.size()), dgot(x.size());
+    activ::detail::scalar_kernels(family).forward_f32(s, x.data(), want.data(), x.size());
+    activ::detail::scalar_kernels(family).backward_f32(s, x.data(), dy.data(), dwant.data(), x.size());
+    for (const std::int64_t target : all) {
+      hwy::SetSupportedTargetsForTest(target);
+      activ::detail::kernels(family).forward_f32(s, x.data(), got.data(), x.size());
+      activ::detail::kernels(family).backward_f32(s, x.data(), dy.data(), dgot.data(), x.size());
+      std::size_t wrong = 0, first = 0, dwrong = 0, dfirst = 0;
+      for (std::size_t i = 0; i < x.size(); ++i) {
+        if (!same(got[i], want[i]) && wrong++ == 0) first = i;
+        if (!same(dgot[i], dwant[i]) && dwrong++ == 0) dfirst = i;
+      }
+      EXPECT_EQ(wrong, 0u) << spec << " on " << hwy::TargetName(target) << ", first at x=" << x[first] << ": "
+                           << got[first] << " vs scalar " << want[first];
+      EXPECT_EQ(dwrong, 0u) << spec << " backward on " << hwy::TargetName(target) << ", first at x=" << x[dfirst]
+                            << ", dy=" << dy[dfirst] << ": " << dgot[dfirst] << " vs scalar " << dwant[dfirst];
+    }
+    hwy::SetSupportedTargetsForTest(0);
+  }
+}
+
 }  // namespace
