@@ -848,6 +848,7 @@ HWY_INLINE void ForwardWithFallback(const Params& p, const float* x, float* y, s
       },
       [&](std::size_t i, std::size_t count) { ForwardWide<WideOp>(p, x + i, y + i, count); });
 }
+
 // leaky_relu's and rrelu's (eval) y = a x for x <= 0, a a double: a = a1 + a2 + a3
 // exactly in floats (24 + 24 + 5 bits). p = RN(x a1) and its error e = x a1 - p (FMA),
 // then r = x a3 + (x a2 + e) by two FMAs (|r| < 1.5 ulp(p), each rounding 2^-24 of it:
@@ -923,8 +924,8 @@ struct FloatPath<LeakyBase<SlopeOf>> {
 };
 
 // hard_sigmoid's (x + shift) / div on (-shift, div - shift): x + shift = s + e exactly
-// (TwoSum; |e| <= ulp(s) / 2), then DivideFloatPair. The
-// kinks and the saturation are comparisons with float constants, as the double route's.
+// (TwoSum; |e| <= ulp(s) / 2), then DivideFloatPair. The kinks and the saturation are
+// comparisons with float constants, as the double route's.
 template <>
 struct FloatPath<HardSigmoid> {
   static bool Forward(const Params& p, const float* x, float* y, std::size_t n) {
