@@ -809,45 +809,45 @@ void BackwardWide(const Params& p, const float* x, const float* dy, float* dx, s
 // which Zen 4 issues at about one 512-bit operation per cycle). The backward dx = dy a
 // stays on the double route: in float32 lanes it measured no faster.
 #if HWY_NATIVE_FMA
-// RN(v) in y where the bracket decides it (r - delta and r + delta round by at most
-// 2^-24 |r| < 2^-45 |p| each, well inside delta - 2^-43 |p|); lanes with x = 0 (p and r
-// zeros) always decide.
-HWY_INLINE hn::Mask<DFull> RoundBracketed(VFull p, VFull r, VFull x, VFull& y) {
+// RN(v) in y and true where the bracket decides it on every lane of `lanes` (r - delta
+// and r + delta round by at most 2^-24 |r| < 2^-45 |p| each, well inside delta - 2^-43
+// |p|); lanes with x = 0 (p and r zeros) always decide.
+HWY_INLINE bool RoundBracketed(hn::Mask<DFull> lanes, VFull p, VFull r, VFull x, VFull& y) {
   const DFull d;
   const VFull mag = hn::Abs(p), eps = hn::Set(d, 0x1p-40f);
   const VFull below = hn::Add(p, hn::NegMulAdd(mag, eps, r)), above = hn::Add(p, hn::MulAdd(mag, eps, r));
   y = below;
   const auto normal = hn::And(hn::Ge(mag, hn::Set(d, 0x1p-100f)), hn::Le(mag, hn::Set(d, 3.4028235e38f)));
-  return hn::And(hn::Eq(below, above), hn::Or(normal, hn::Eq(x, hn::Zero(d))));
+  const auto decided = hn::And(hn::Eq(below, above), hn::Or(normal, hn::Eq(x, hn::Zero(d))));
+  return hn::AllTrue(d, hn::Or(hn::Not(lanes), decided));
 }
-#endif
 
-// Runs body(i) -> false when a lane of the vector at i needs the double route, and
-// wide(i, count), the double route, for those vectors and for the partial last one.
+// Runs lanes(x, y) -> false when a lane of the vector needs the double route, and the
+// double route (ForwardWide<WideOp>) for those vectors and for the partial last one.
 // Where more than one vector in 8 needs it after the first 32 (a constant near a short
 // fraction, such as rrelu's default slope 11/48, 2^-56 from one, puts many results
 // within 2^-50 of a midpoint), the rest of the call takes it directly: same bits, faster.
-template <class Body, class Wide>
-HWY_INLINE void FloatWithFallback(std::size_t n, Body&& body, Wide&& wide) {
-  const std::size_t step = hn::Lanes(DFull());
-  std::size_t i = 0, vectors = 0, fell_back = 0;
-  for (; i + step <= n && (vectors < 32 || fell_back * 8 <= vectors); i += step, ++vectors)
-    if (!body(i)) wide(i, step), ++fell_back;
-  if (i < n) wide(i, n - i);
-}
 template <class WideOp, class Lanes>
 HWY_INLINE void ForwardWithFallback(const Params& p, const float* x, float* y, std::size_t n, Lanes&& lanes) {
   const DFull d;
-  FloatWithFallback(
-      n,
-      [&](std::size_t i) {
-        VFull yv;
-        if (!lanes(hn::LoadU(d, x + i), yv)) return false;
-        hn::StoreU(yv, d, y + i);
-        return true;
-      },
-      [&](std::size_t i, std::size_t count) { ForwardWide<WideOp>(p, x + i, y + i, count); });
+  const std::size_t step = hn::Lanes(d);
+  std::size_t i = 0, vectors = 0, fell_back = 0;
+  for (; i + step <= n && (vectors < 32 || fell_back * 8 <= vectors); i += step, ++vectors) {
+    VFull yv;
+    if (lanes(hn::LoadU(d, x + i), yv)) {
+      hn::StoreU(yv, d, y + i);
+    } else {
+      ForwardWide<WideOp>(p, x + i, y + i, step);
+      ++fell_back;
+    }
+  }
+  if (i < n) ForwardWide<WideOp>(p, x + i, y + i, n - i);
 }
+
+// The backward dx = dy a stays on the double route (see above).
+struct ForwardOnlyFloatPath {
+  static bool Backward(const Params&, const float*, const float*, float*, std::size_t) { return false; }
+};
 
 // leaky_relu's and rrelu's (eval) y = a x for x <= 0, a a double: a = a1 + a2 + a3
 // exactly in floats (24 + 24 + 5 bits). p = RN(x a1) and its error e = x a1 - p (FMA),
@@ -865,7 +865,6 @@ struct SlopeSplit {
   }
 };
 
-#if HWY_NATIVE_FMA
 // y = a x on every lane (x > 0 lanes too; the caller selects); false where a lane of
 // `lanes` needs the double route.
 HWY_INLINE bool ScaledByDouble(const SlopeSplit& a, VFull x, hn::Mask<DFull> lanes, VFull& y) {
@@ -874,7 +873,7 @@ HWY_INLINE bool ScaledByDouble(const SlopeSplit& a, VFull x, hn::Mask<DFull> lan
   const VFull e = hn::MulSub(x, hn::Set(d, a.a1), p);
   const VFull r = hn::MulAdd(x, hn::Set(d, a.a3), hn::MulAdd(x, hn::Set(d, a.a2), e));
   VFull yv;
-  if (!hn::AllTrue(d, hn::Or(hn::Not(lanes), RoundBracketed(p, r, x, yv)))) return false;
+  if (!RoundBracketed(lanes, p, r, x, yv)) return false;
   y = hn::IfThenElse(hn::Eq(x, hn::Zero(d)), p, yv);  // +-0: p has the sign of x a
   return true;
 }
@@ -899,12 +898,10 @@ HWY_INLINE void TwoSumFloat(VFull a, VFull b, VFull& s, VFull& e) {
   const VFull bb = hn::Sub(s, a);
   e = hn::Add(hn::Sub(a, hn::Sub(s, bb)), hn::Sub(b, bb));
 }
-#endif
 
 template <class SlopeOf>
-struct FloatPath<LeakyBase<SlopeOf>> {
+struct FloatPath<LeakyBase<SlopeOf>> : ForwardOnlyFloatPath {
   static bool Forward(const Params& p, const float* x, float* y, std::size_t n) {
-#if HWY_NATIVE_FMA
     const SlopeSplit a(SlopeOf::Get(p));
     if (!a.usable) return false;
     ForwardWithFallback<LeakyBase<SlopeOf>>(p, x, y, n, [&](VFull xv, VFull& yv) {
@@ -915,21 +912,15 @@ struct FloatPath<LeakyBase<SlopeOf>> {
       return true;
     });
     return true;
-#else
-    (void)p, (void)x, (void)y, (void)n;
-    return false;
-#endif
   }
-  static bool Backward(const Params&, const float*, const float*, float*, std::size_t) { return false; }
 };
 
 // hard_sigmoid's (x + shift) / div on (-shift, div - shift): x + shift = s + e exactly
 // (TwoSum; |e| <= ulp(s) / 2), then DivideFloatPair. The kinks and the saturation are
 // comparisons with float constants, as the double route's.
 template <>
-struct FloatPath<HardSigmoid> {
+struct FloatPath<HardSigmoid> : ForwardOnlyFloatPath {
   static bool Forward(const Params& p, const float* x, float* y, std::size_t n) {
-#if HWY_NATIVE_FMA
     const double shift = p.v[0], div = p.v[1];
     if (!(IsFloat(shift) && IsFloat(div) && IsFloat(div - shift) && div >= 0x1p-20 && div <= 0x1p20 &&
           std::fabs(shift) <= 0x1p20))
@@ -943,18 +934,13 @@ struct FloatPath<HardSigmoid> {
       TwoSumFloat(xv, sv, sh, sl);
       const Quotient m = DivideFloatPair(sh, sl, dv, c);
       VFull mid;
-      if (!hn::AllTrue(d, hn::Or(hn::Not(inside), RoundBracketed(m.q, m.r, xv, mid)))) return false;
+      if (!RoundBracketed(inside, m.q, m.r, xv, mid)) return false;
       const VFull outside = hn::IfThenElseZero(hn::Ge(xv, hi), hn::Set(d, 1.0f));
       yv = hn::IfThenElse(hn::IsNaN(xv), xv, hn::IfThenElse(inside, mid, outside));
       return true;
     });
     return true;
-#else
-    (void)p, (void)x, (void)y, (void)n;
-    return false;
-#endif
   }
-  static bool Backward(const Params&, const float*, const float*, float*, std::size_t) { return false; }
 };
 
 // hard_swish's x (x + 3) / 6 on (-3, 3): x + 3 = s + e (TwoSum), x s = ph + pl exactly
@@ -964,9 +950,8 @@ struct FloatPath<HardSigmoid> {
 // raising DivideFloatPair's budget to 12 * 2^-24: 15.4 * 2^-24 ulp(q) in all, within
 // 2^-43 |q|.
 template <>
-struct FloatPath<HardSwish> {
+struct FloatPath<HardSwish> : ForwardOnlyFloatPath {
   static bool Forward(const Params& p, const float* x, float* y, std::size_t n) {
-#if HWY_NATIVE_FMA
     const DFull d;
     const VFull three = hn::Set(d, 3.0f), six = hn::Set(d, 6.0f), c = hn::Set(d, float(1.0 / 6));
     ForwardWithFallback<HardSwish>(p, x, y, n, [&](VFull xv, VFull& yv) {
@@ -978,20 +963,17 @@ struct FloatPath<HardSwish> {
       const Quotient m = DivideFloatPair(ph, nl, six, c);
       VFull rounded;
       // ph not tiny either (its FMA error term): |ph| < 2^-100 makes |q| < 2^-102.
-      if (!hn::AllTrue(d, hn::Or(hn::Not(inside), RoundBracketed(m.q, m.r, xv, rounded)))) return false;
+      if (!RoundBracketed(inside, m.q, m.r, xv, rounded)) return false;
       const VFull mid = hn::IfThenElse(hn::Eq(xv, hn::Zero(d)), xv, rounded);  // +-0 keeps its sign
       const VFull outside = hn::IfThenElse(hn::Ge(xv, three), xv, hn::Set(d, -0.0f));
       yv = hn::IfThenElse(hn::IsNaN(xv), xv, hn::IfThenElse(inside, mid, outside));
       return true;
     });
     return true;
-#else
-    (void)p, (void)x, (void)y, (void)n;
-    return false;
-#endif
   }
-  static bool Backward(const Params&, const float*, const float*, float*, std::size_t) { return false; }
 };
+
+#endif  // HWY_NATIVE_FMA (without it the default FloatPath sends these to the double route)
 
 template <class Op>
 void Forward(const Slots& s, const float* x, float* y, std::size_t n) {
