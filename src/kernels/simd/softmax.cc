@@ -3,7 +3,7 @@
 // first reads memory when the row is new: the row (and the float64 scratch beside it)
 // then sits in cache for the other two.
 //   1. m = max of z = sign*x in float lanes (exact), noting NaN.
-//   2. d = (z - m)/T and e = e^d in float32 lanes (ScaledExp below), widened to float64
+//   2. d = (z - m)/T and e = e^d in float32 lanes (exp32-inl.h), widened to float64
 //      for the sum and the scratch. log_softmax keeps t = the sum over d < 0 plus the
 //      ties of the max beyond the first apart, as the scalar reference (rows.hpp) does,
 //      so that log1p(t) has no cancellation; it stores d, computed in float64.
@@ -29,30 +29,12 @@
 //      log_softmax divides out (F in float64 from libm's exp, 2^-52). Then
 //      |z| <= 170, |k'| <= 3925 (12 bits still), the split of L errs by 2^-31.2 and
 //      (b)'s rho grows to 1.56 * 2^-30 / 1.30 * 2^-29: the totals below cover it.
-//  (b) k' = round(dh / L) by the 1.5 * 2^23 shifter, |k'| <= 2541; k' = N k + j.
-//      r = (dh - k' L_hi) + (dl - k' L_lo): L_hi = 0x1.62ep-1 / N has 12 significant
-//      bits, so k' L_hi is exact, and dh - k' L_hi is exact (for k' != 0, |dh| >= L/2
-//      puts dh's ULP at or above 2^-29 (N = 16) / 2^-28 (N = 8) while the difference is
-//      below 2^-5 / 2^-4 in magnitude and a multiple of that ULP). |r| <= L/2 + 2^-16
-//      (dl and the rounding of 1/L shift it by less). The error of r: the split of L
-//      (|k'| |L - L_hi - L_lo| <= 2^-31.8, scripts/gen_softmax_exp_tables.py), the
-//      rounding of dl - k' L_lo (|.| < 2^-7: 2^-32) and of the final sum (half an ULP of
-//      |r| < 2^-5 / 2^-4: 2^-30 / 2^-29). Total rho <= 1.53 * 2^-30 (N = 16) or
-//      1.27 * 2^-29 (N = 8) (1.56 / 1.30 for (a')), relative error of e^r.
-//  (c) e^r = 1 + p, p = r + r^2 q(r), q the Taylor polynomial of degree 2 (N = 16) or 3
-//      (N = 8): truncation 2^-34.5 / 2^-36.5 relative (the script, coefficients rounded
-//      to float32). p's one rounding is half an ULP of |p| < 2^-5 / 2^-4 (2^-30 / 2^-29),
-//      r^2 and q's roundings add under 2^-34; relative to 1 + p >= 0.957 that is
-//      1.04 * 2^-30 / 1.05 * 2^-29.
-//  (d) e^d = 2^k 2^(j/N) (1 + p) = 2^k (hi + el), hi + lo = 2^(j/N) to 2^-49 (the
-//      table), el = hi p + lo (1 + p) rounded once: 2^-24 |el| <= 2^-24 |p| hi (1 + 2^-20),
-//      relative to e: 0.0224 u (N = 16) / 0.0464 u (N = 8).
-//  (e) hi and el are scaled by 2^(k+64) (2^(k+64-K) for (a')), a normal float32 for
-//      every k >= -159 (d >= -110), so hi's scaling is exact and el's loses at most
-//      2^-150 next to e 2^64 >= 2^-96. In float64, hi + el (2^-53) and the sum (n 2^-53
-//      for a row of n).
+//  (b)-(e) e^(dh + dl) 2^(64-K) as a float pair by exp32::ScaledExp (exp32-inl.h, which
+//      gives the analysis): within eps_e below, and d >= -110 keeps 2^(k+64-K) a normal
+//      float (k >= -159), so el's absolute 2^-150 is below 2^-54 of e 2^64 >= 2^-96.
+//      In float64, hi + el (2^-53) and the sum (n 2^-53 for a row of n).
 // So each e carries a relative error eps_e <= 1.03 * 2^-28 = 0.0644 u (N = 16) or
-// 1.95 * 2^-28 = 0.122 u (N = 8) (the sums of the terms above, rounded up), the sum at
+// 1.95 * 2^-28 = 0.122 u (N = 8) (exp32-inl.h), the sum at
 // most eps_e + n 2^-53, and y = e / sum, computed as e * (1/sum) in float64
 // (2 * 2^-53), is within eps_y = 2 eps_e + (n + 2) 2^-53 of the exact quotient before
 // its one rounding to float32. A relative error eps
@@ -83,6 +65,7 @@
 #include <vector>
 
 #include "kernels/simd/demote-inl.h"
+#include "kernels/simd/exp32-inl.h"
 #include "kernels/simd/math64-inl.h"
 #include "kernels/simd/softmax.hpp"
 
@@ -100,42 +83,12 @@ using D = hn::ScalableTag<double>;
 using V = hn::Vec<D>;
 using DH = hn::Rebind<float, D>;  // as many float lanes as D has double lanes
 
-constexpr std::size_t kFloatLanes = hn::MaxLanes(DF());
-// 2^(j/N) for j < N, N = 16 where one vector holds the whole table, else 8 (a smaller
-// table takes a longer polynomial; see the error analysis at the top).
-constexpr int kTableBits = kFloatLanes >= 16 ? 4 : 3;
-constexpr int kTableSize = 1 << kTableBits;
+using exp32::kTableSize;
 // Below this d, e^d counts as e^-110 (see (a) at the top).
 constexpr float kMinD = -110.0f;
 // Rows whose max m has |m| <= this (and T = 1) take e^z itself, scaled by 2^(64-K),
 // instead of e^(z - m): no TwoSum ((a') at the top).
 constexpr float kDirectMax = 60.0f;
-
-// 2^(j/16) = kExp2Hi[j] + kExp2Lo[j] to 2^-49 (scripts/gen_softmax_exp_tables.py).
-constexpr float kExp2Hi[16] = {0x1p+0f,       0x1.0b5586p+0f, 0x1.172b84p+0f, 0x1.2387a6p+0f,
-                               0x1.306fep+0f, 0x1.3dea64p+0f, 0x1.4bfdaep+0f, 0x1.5ab07ep+0f,
-                               0x1.6a09e6p+0f, 0x1.7a1148p+0f, 0x1.8ace54p+0f, 0x1.9c4918p+0f,
-                               0x1.ae89fap+0f, 0x1.c199bep+0f, 0x1.d5818ep+0f, 0x1.ea4afap+0f};
-constexpr float kExp2Lo[16] = {0x0p+0f,         0x1.9f3122p-25f,  -0x1.c15742p-27f, 0x1.ceac48p-25f,
-                               0x1.4636e2p-25f, 0x1.824684p-25f,  -0x1.593abcp-25f, -0x1.5bd5ecp-27f,
-                               0x1.9fcef4p-26f, -0x1.829fdp-25f,  0x1.15506ep-27f,  0x1.51f848p-27f,
-                               -0x1.a94b14p-26f, -0x1.3d56b2p-27f, -0x1.822dbcp-27f, 0x1.52486cp-27f};
-
-// The table this target uses, padded to a whole vector (the lanes past N are never
-// indexed).
-struct Exp2Table {
-  HWY_ALIGN float hi[kFloatLanes > 16 ? kFloatLanes : 16];
-  HWY_ALIGN float lo[kFloatLanes > 16 ? kFloatLanes : 16];
-};
-constexpr Exp2Table MakeTable() {
-  Exp2Table t{};
-  for (int j = 0; j < kTableSize; ++j) {
-    t.hi[j] = kExp2Hi[j * (16 / kTableSize)];
-    t.lo[j] = kExp2Lo[j * (16 / kTableSize)];
-  }
-  return t;
-}
-constexpr Exp2Table kTable = MakeTable();
 
 HWY_INLINE VF Lit(float c) { return hn::Set(DF(), c); }
 
@@ -171,48 +124,6 @@ HWY_INLINE void ReduceD(VF x, const RowConst& c, VF& dh, VF& dl) {
   const auto in_range = hn::Ge(s, Lit(kMinD));
   dl = hn::IfThenElseZero(in_range, err);
   dh = hn::IfThenElse(in_range, s, Lit(kMinD));
-}
-
-// e^(dh + dl) * 2^(64-K) = hi + lo ((b) to (e) at the top), for kMinD <= dh <= 0 (K =
-// 0), or m + kMinD <= dh <= m with |m| <= kDirectMax (K = floor(m log2 e)); c.bias holds
-// (191 - K) N - bits(1.5 * 2^23).
-struct ScaledExpF {
-  VF hi, lo;
-};
-HWY_INLINE ScaledExpF ScaledExp(VF dh, VF dl, const RowConst& c) {
-  const DF df;
-  const DI di;
-  constexpr float kN = static_cast<float>(kTableSize);
-  const VF shifter = Lit(0x1.8p23f);
-  const VF t = hn::MulAdd(dh, Lit(kN * 1.44269504088896341f), shifter);  // 1.5 * 2^23 + k'
-  const VF kf = hn::Sub(t, shifter);
-  const VF r1 = hn::NegMulAdd(kf, Lit(0x1.62ep-1f / kN), dh);  // exact
-  const VF r = hn::Add(r1, hn::NegMulAdd(kf, Lit(0x1.0bfbe8p-15f / kN), dl));
-  // q(r) = 1/2 + r/6 + r^2/24 (+ r^3/120 for N = 8)
-  VF q;
-  if constexpr (kTableBits == 3)
-    q = hn::MulAdd(hn::MulAdd(Lit(0x1.111112p-7f), r, Lit(0x1.555556p-5f)), r, Lit(0x1.555556p-3f));
-  else
-    q = hn::MulAdd(Lit(0x1.555556p-5f), r, Lit(0x1.555556p-3f));
-  q = hn::MulAdd(q, r, Lit(0.5f));
-  const VF p = hn::MulAdd(hn::Mul(r, r), q, r);
-
-  const auto bits = hn::BitCast(di, t);  // 0x4B400000 + k'
-  const auto j = hn::And(bits, hn::Set(di, kTableSize - 1));
-  VF hi, lo;
-  if constexpr (kFloatLanes >= kTableSize) {
-    const auto idx = hn::IndicesFromVec(df, j);
-    hi = hn::TableLookupLanes(hn::Load(df, kTable.hi), idx);
-    lo = hn::TableLookupLanes(hn::Load(df, kTable.lo), idx);
-  } else {
-    hi = hn::GatherIndex(df, kTable.hi, j);
-    lo = hn::GatherIndex(df, kTable.lo, j);
-  }
-  const VF el = hn::MulAdd(p, hi, hn::MulAdd(p, lo, lo));
-  // 2^(k+64-K): (k' + (191 - K) N) >> log2 N = k - K + 191, its biased exponent.
-  const auto biased = hn::ShiftRight<kTableBits>(hn::Add(bits, c.bias));
-  const VF scale = hn::BitCast(df, hn::ShiftLeft<23>(biased));
-  return {hn::Mul(hi, scale), hn::Mul(el, scale)};
 }
 
 constexpr double kExpScale = 0x1p64;  // ScaledExp's factor, which the quotient e/sum cancels
@@ -319,7 +230,7 @@ HWY_INLINE void ExpLanes(VF xv, double* out, const RowConst& c, const RowConst64
   const D d;
   VF dh, dl;
   ReduceD<kArg>(xv, c, dh, dl);
-  const ScaledExpF e = ScaledExp(dh, dl, c);
+  const exp32::ExpPair e = exp32::ScaledExp(dh, dl, c.bias);
   for (std::size_t h = 0; h < kHalves; ++h) {
     V ed = hn::Add(Widen(e.hi, h), Widen(e.lo, h));
     double* o = out + h * hn::Lanes(d);
@@ -367,7 +278,7 @@ void Row(const float* x, float* y, std::size_t n, float sign, float max, double 
                    hn::Set(df, th),
                    hn::Set(df, static_cast<float>(inv_temperature - static_cast<double>(th))),
                    hn::Set(df, max + kMinD),
-                   hn::Set(DI(), (191 - big_k) * kTableSize - 0x4B400000)};
+                   hn::Set(DI(), exp32::BiasFor(64 - big_k))};
   const RowConst64 c64{hn::Set(d, static_cast<double>(max)), hn::Set(d, inv_temperature),
                        hn::Set(d, static_cast<double>(sign))};
   V sum[kHalves], maxima = hn::Zero(d);
