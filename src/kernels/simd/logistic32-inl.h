@@ -1,0 +1,111 @@
+// sigma(x) = 1 / (1 + e^-x) and sigma'(x) = e^-|x| / (1 + e^-|x|)^2 in float32 lanes,
+// within 0.565 ULP (0.623 on targets with 8 or fewer float lanes) forward and for
+// dy * sigma'(x) rounded once, for |x| <= kMaxArg (the caller takes the double route for
+// the other lanes). Included once per Highway target from inside a foreach_target
+// translation unit; FMA targets only (the exact product and remainder terms below are
+// single FMAs).
+//
+// Why (u = 2^-24; eps_e <= 1.03 * 2^-28 = 0.0644 u for N = 16, 0.122 u for N = 8, the
+// error of exp32::ScaledExp):
+//  - e = e^-|x| = hi + lo from ScaledExp (scale 1: |x| <= 75 keeps 2^k normal and lo's
+//    absolute 2^-150 below 2^-41.8 of e >= e^-75 = 2^-108.2), then e1 = RN(hi + lo) and
+//    its error e1_err (Fast2Sum, exact: |lo| < 2^-5 hi): e = e1 + e1_err, |e1_err| <= u e1.
+//  - S = 1 + e = s + t: s = RN(1 + e1), its error exact by Fast2Sum (1 >= e1), plus
+//    e1_err rounded once: |t| <= 2^-22.4, t's rounding <= 2^-46.
+//  - 1/S = q0 + ql: q0 = RN(1/s), rho = 1 - q0 s exact in one FMA (q0 is the rounded
+//    reciprocal; Markstein), rho2 = RN(rho - q0 t) with |rho2| <= 2^-21.7 (rounding
+//    2^-45.7), ql = RN(q0 rho2). Dropping rho2^2 (2^-43.4) and the roundings leaves
+//    q0 + ql within 2^-42.5 of 1/(s + t) relative.
+//  - forward: y = a / S with a = 1 (x >= 0) or e (x < 0): P = RN(a q0), its error Pe
+//    (FMA), corr = a ql + (a_err q0 + Pe) in two FMAs (|corr| <= 2^-21.2 P, roundings
+//    2^-44 P; a_err ql dropped, 2^-45.7), y = RN(P + corr). The exact y's sensitivity to
+//    e's relative error is e / (1 + e) <= 1/2 for x >= 0 and 1 / (1 + e) <= 1 for x < 0,
+//    so before the last rounding y is within eps_e + 2^-41.5 relative.
+//  - derivative: q^2 = Q + Ql (Q = RN(q0^2), Ql = (q0^2 - Q) + 2 q0 ql, within 2^-42
+//    relative), g = e q^2 = G + gl as the forward's product, sensitivity to e's error
+//    (1 - e) / (1 + e) <= 1: within eps_e + 2^-40.5. dx = RN(dy G + RN(dy gl)) adds
+//    2^-44; the caller sends lanes where dy G is not a normal float (or dy is 0 or not
+//    finite) to the double route, where the products underflow or overflow.
+// A relative error eps before one rounding is at most 0.5 + eps 2^24 ULP: 0.5 + 0.0644
+// + 2^-16 (N = 16) or 0.5 + 0.122 + 2^-16 (N = 8).
+// Per-target include guard, as Highway's own -inl.h headers.
+#if defined(ACTIV_KERNELS_SIMD_LOGISTIC32_INL_H_) == defined(HWY_TARGET_TOGGLE)
+#ifdef ACTIV_KERNELS_SIMD_LOGISTIC32_INL_H_
+#undef ACTIV_KERNELS_SIMD_LOGISTIC32_INL_H_
+#else
+#define ACTIV_KERNELS_SIMD_LOGISTIC32_INL_H_
+#endif
+
+#include <hwy/highway.h>
+
+#include "kernels/simd/exp32-inl.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace activ::detail::simd {
+namespace HWY_NAMESPACE {
+namespace logistic32 {
+namespace hn = hwy::HWY_NAMESPACE;
+using exp32::DF;
+using exp32::DI;
+using exp32::VF;
+
+// Lanes with |x| above this take the double route (see the top).
+constexpr float kMaxArg = 75.0f;
+
+// e^-|x| = e1 + e1_err and 1 / (1 + e^-|x|) = q0 + ql, for |x| <= kMaxArg (larger |x|
+// is clamped: the forward's saturated side needs no more).
+struct Parts {
+  VF e1, e1_err, q0, ql;
+};
+HWY_INLINE Parts Split(VF x) {
+  const DF d;
+  const VF one = hn::Set(d, 1.0f);
+  const VF ax = hn::Min(hn::Abs(x), hn::Set(d, kMaxArg));
+  const exp32::ExpPair e = exp32::ScaledExp(hn::Neg(ax), hn::Zero(d), hn::Set(DI(), exp32::BiasFor(0)));
+  Parts out;
+  out.e1 = hn::Add(e.hi, e.lo);
+  out.e1_err = hn::Sub(e.lo, hn::Sub(out.e1, e.hi));
+  const VF s = hn::Add(one, out.e1);
+  const VF t = hn::Add(hn::Sub(out.e1, hn::Sub(s, one)), out.e1_err);
+  out.q0 = hn::Div(one, s);  // measured faster than an approximate reciprocal and a Newton step
+  const VF rho = hn::NegMulAdd(out.q0, s, one);
+  out.ql = hn::Mul(out.q0, hn::NegMulAdd(out.q0, t, rho));
+  return out;
+}
+
+// (a + a_err) (q0 + ql) as P + corr, not yet added.
+struct Product {
+  VF p, corr;
+};
+HWY_INLINE Product Multiply(VF a, VF a_err, VF q0, VF ql) {
+  const VF p = hn::Mul(a, q0);
+  return {p, hn::MulAdd(a, ql, hn::MulAdd(a_err, q0, hn::MulSub(a, q0, p)))};
+}
+
+// sigma(x) = P + corr, and rounded once.
+HWY_INLINE Product Sigma(VF x) {
+  const DF d;
+  const Parts s = Split(x);
+  const auto positive = hn::Ge(x, hn::Zero(d));
+  const VF a = hn::IfThenElse(positive, hn::Set(d, 1.0f), s.e1);
+  return Multiply(a, hn::IfThenZeroElse(positive, s.e1_err), s.q0, s.ql);
+}
+HWY_INLINE VF Forward(VF x) {
+  const Product y = Sigma(x);
+  return hn::Add(y.p, y.corr);
+}
+
+// sigma'(x) = G + gl.
+HWY_INLINE Product Derivative(VF x) {
+  const Parts s = Split(x);
+  const VF q2 = hn::Mul(s.q0, s.q0);
+  const VF q2l = hn::MulAdd(hn::Add(s.q0, s.q0), s.ql, hn::MulSub(s.q0, s.q0, q2));
+  return Multiply(s.e1, s.e1_err, q2, q2l);
+}
+
+}  // namespace logistic32
+}  // namespace HWY_NAMESPACE
+}  // namespace activ::detail::simd
+HWY_AFTER_NAMESPACE();
+
+#endif  // ACTIV_KERNELS_SIMD_LOGISTIC32_INL_H_
