@@ -341,10 +341,10 @@ TEST(SimdTargets, FloatRoutesGiveTheDoubleRoutesBits) {
 
 }  // namespace
 
-// The float32-lane transcendental routes (sigmoid, swish's forward, exponential, and the
-// derivatives of tanh, log_sigmoid and softplus; FMA targets) are faithful, not exact:
+// The float32-lane transcendental routes (sigmoid, tanh, swish's forward, exponential,
+// and the derivatives of log_sigmoid, softplus and the elu family; FMA targets) are faithful, not exact:
 // each stays within its proved bound of the exact value, 0.565 ULP with 16 float lanes
-// (exp32's table of 16) and 0.623 with 8, here against the scalar float64 kernels
+// (exp32's table of 16) and 0.623 with 8 (tanh's forward 0.65), here against the scalar float64 kernels
 // (x87, within a few float64 ULP, 2^-28 of a float32 ULP). The points: moderate and
 // log-uniform magnitudes of both signs, the domain edges (+-75, +-80, 88, the double
 // route's side included), zeros, subnormals, infinities and NaN; dy = 1 measures f'
@@ -383,7 +383,8 @@ TEST(SimdTargets, FloatLaneTranscendentalsWithinTheirBounds) {
 
   const std::vector<std::int64_t> all = targets();
   for (const char* spec : {"sigmoid", "silu", "swish(beta=2)", "swish(beta=-0.25)", "exponential", "tanh",
-                           "log_sigmoid", "softplus", "softplus(beta=0.5, threshold=8)"}) {
+                           "log_sigmoid", "softplus", "softplus(beta=0.5, threshold=8)", "elu", "selu",
+                           "celu(alpha=0.5)", "torch:elu(alpha=0.3)"}) {
     const activ::Activation a = activ::parse(spec);
     const Slots s = activ::detail::ActivationAccess::slots(a);
     const Family family = activ::detail::ActivationAccess::entry(a).family;
@@ -397,6 +398,7 @@ TEST(SimdTargets, FloatLaneTranscendentalsWithinTheirBounds) {
       hwy::SetSupportedTargetsForTest(target);
       const bool wide16 = (target & (HWY_AVX3 | HWY_AVX3_DL)) != 0;
       const double bar = wide16 ? 0.565 : 0.623;
+      const double forward_bar = std::string(spec) == "tanh" ? 0.65 : bar;  // its series side
       activ::detail::kernels(family).forward_f32(s, x.data(), got.data(), x.size());
       activ::detail::kernels(family).backward_f32(s, x.data(), ones.data(), dgot.data(), x.size());
       activ::detail::kernels(family).backward_f32(s, x.data(), dy.data(), ggot.data(), x.size());
@@ -408,11 +410,11 @@ TEST(SimdTargets, FloatLaneTranscendentalsWithinTheirBounds) {
         for (int k = 0; k < 3; ++k)
           if (e[k] > worst[k]) worst[k] = e[k], at[k] = i;
       }
-      std::printf("[float-lanes] %-32s %-8s forward %.3f, f' %.3f, dy f' %.3f ULP (bar %.3f)\n", spec,
-                  hwy::TargetName(target), worst[0], worst[1], worst[2], bar);
+      std::printf("[float-lanes] %-32s %-8s forward %.3f (bar %.3f), f' %.3f, dy f' %.3f ULP (bar %.3f)\n", spec,
+                  hwy::TargetName(target), worst[0], forward_bar, worst[1], worst[2], bar);
       const char* what[3] = {"forward", "f'", "dy f'"};
       for (int k = 0; k < 3; ++k)
-        EXPECT_LE(worst[k], bar) << spec << " " << what[k] << " on " << hwy::TargetName(target) << " at x=" << x[at[k]]
+        EXPECT_LE(worst[k], k == 0 ? forward_bar : bar) << spec << " " << what[k] << " on " << hwy::TargetName(target) << " at x=" << x[at[k]]
                                  << " dy=" << (k == 2 ? dy[at[k]] : 1.0f);
     }
     hwy::SetSupportedTargetsForTest(0);

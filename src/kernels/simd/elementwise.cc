@@ -978,10 +978,11 @@ struct FloatPath<HardSwish> : ForwardOnlyFloatPath {
 };
 
 // ---- float32 lanes with a per-lane double route: the exp and logistic family ---------
-// sigmoid, and from the same pieces (logistic32-inl.h, exp32-inl.h) swish's forward,
-// exponential, and the derivatives of tanh, log_sigmoid and softplus: within 0.565 ULP
-// on AVX-512 and 0.623 with 8 float lanes (each says why), against 0.5 + 2^-16 for the
-// double route; both faithful. Each body returns the lanes inside its float32 formula's
+// sigmoid, and from the same pieces (logistic32-inl.h, exp32-inl.h) tanh, swish's
+// forward, exponential, and the derivatives of log_sigmoid, softplus and the elu
+// family: within 0.565
+// ULP on AVX-512 and 0.623 with 8 float lanes (tanh's forward 0.65; each says why),
+// against 0.5 + 2^-16 for the double route; all faithful. Each body returns the lanes inside its float32 formula's
 // domain, by ordered comparisons (false for NaN); the other lanes, NaN among them, take
 // the double route, blended in. An element's result so depends on its own x (and dy)
 // only, never on its neighbours or on how a call is split; the padded last vector takes
@@ -1110,10 +1111,17 @@ struct FloatPath<Swish> : ForwardOnlyFloatPath {
   }
 };
 
-// tanh'(x) = 4 e / (1 + e)^2 with e = e^-2|x|: 4 sigma'(2x), exactly as accurate. The
-// forward stays on the double route (1 - e cancels for small |x|).
+// tanh: logistic32::Tanh (every x but NaN), and tanh'(x) = 4 e / (1 + e)^2 with e =
+// e^-2|x|, that is 4 sigma'(2x), exactly as accurate.
 template <>
-struct FloatPath<Tanh> : BackwardOnlyFloatPath {
+struct FloatPath<Tanh> {
+  static bool Forward(const Params& p, const float* x, float* y, std::size_t n) {
+    ForwardPerLane<Tanh>(p, x, y, n, [](VFull xv, VFull& yv) {
+      yv = logistic32::Tanh(xv);
+      return hn::Not(hn::IsNaN(xv));
+    });
+    return true;
+  }
   static bool Backward(const Params& p, const float* x, const float* dy, float* dx, std::size_t n) {
     BackwardPerLane<Tanh>(p, x, dy, dx, n, [](VFull xv, logistic32::Product& g) {
       const DFull d;
@@ -1155,6 +1163,50 @@ struct FloatPath<Softplus> : BackwardOnlyFloatPath {
       g.p = hn::IfThenElse(linear, hn::Set(d, 1.0f), g.p);
       g.corr = hn::IfThenZeroElse(linear, g.corr);
       return hn::Or(linear, hn::Ge(b, hn::Set(d, -logistic32::kMaxArg)));
+    });
+    return true;
+  }
+};
+
+// A double constant as a float pair c1 + c2, within 2^-48 relative (|c| in [2^-60, 2^60]).
+struct FloatPairConstant {
+  float c1 = 0, c2 = 0;
+  bool usable = false;
+  explicit FloatPairConstant(double c) {
+    if (!(std::fabs(c) >= 0x1p-60 && std::fabs(c) <= 0x1p60)) return;
+    c1 = static_cast<float>(c);
+    c2 = static_cast<float>(c - c1);
+    usable = true;
+  }
+};
+
+// elu, celu and selu backward: f'(x) = scale for x > 0 (x >= 0 by the entry's
+// convention), else (scale alpha / d) e^(x / d) with the constant as a float pair
+// (2^-48) and e^(x/d) as exp32's pair, their product rounded once with dy (the product
+// drops c2 e1_err, 2^-72): within exp32's 0.565 / 0.623 ULP. Needs x / d exact in
+// float32, d = 2^k (elu and selu: 1; celu: alpha), and x / d >= -80 (lower lanes,
+// whose e^(x/d) nears the subnormals, take the double route). The forward needs
+// expm1 and stays on the double route.
+template <>
+struct FloatPath<Elu> : BackwardOnlyFloatPath {
+  static bool Backward(const Params& p, const float* x, const float* dy, float* dx, std::size_t n) {
+    const FloatPairConstant left(p.v[1] * p.v[0] / p.v[2]), right(p.v[1]);
+    if (!(p.v[2] > 0) || !PowerOfTwoGain(1 / p.v[2]) || !left.usable || !right.usable) return false;
+    const DFull d;
+    const VFull inv_d = hn::Set(d, float(1 / p.v[2]));
+    const VFull l1 = hn::Set(d, left.c1), l2 = hn::Set(d, left.c2), r1 = hn::Set(d, right.c1), r2 = hn::Set(d, right.c2);
+    const bool right_at_zero = p.v[3] != 0;
+    BackwardPerLane<Elu>(p, x, dy, dx, n, [&](VFull xv, logistic32::Product& g) {
+      const VFull t = hn::Mul(hn::Min(xv, hn::Zero(d)), inv_d);
+      const auto in_range = hn::Ge(t, hn::Set(d, -80.0f));
+      const exp32::ExpPair e = exp32::ScaledExp(hn::Max(t, hn::Set(d, -80.0f)), hn::Zero(d),
+                                                hn::Set(exp32::DI(), exp32::BiasFor(0)));
+      const VFull e1 = hn::Add(e.hi, e.lo);
+      const logistic32::Product left_g = logistic32::Multiply(l1, l2, e1, hn::Sub(e.lo, hn::Sub(e1, e.hi)));
+      const auto on_right = right_at_zero ? hn::Ge(xv, hn::Zero(d)) : hn::Gt(xv, hn::Zero(d));
+      g.p = hn::IfThenElse(on_right, r1, left_g.p);
+      g.corr = hn::IfThenElse(on_right, r2, left_g.corr);
+      return hn::Or(on_right, hn::And(in_range, hn::Le(xv, hn::Zero(d))));
     });
     return true;
   }

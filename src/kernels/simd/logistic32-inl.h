@@ -103,6 +103,42 @@ HWY_INLINE Product Derivative(VF x) {
   return Multiply(s.e1, s.e1_err, q2, q2l);
 }
 
+// tanh(x) = sign(x) (1 - e) / (1 + e), e = e^-2|x|, for |x| >= kTanhSeriesMax, and the
+// odd Taylor series below, within 0.5 + 0.14 ULP (both kinds of target):
+//  - 1 - e = n + n_err: n = RN(1 - e1), its error exact by Fast2Sum, minus e1_err (one
+//    rounding, 2^-48); times q0 + ql and rounded once as the forward above. The exact
+//    value's sensitivity to e's relative error is e / (1 - e) + e / (1 + e) = 2e / (1 -
+//    e^2) <= 1.364 at 2|x| >= 0.68: 0.088 u (N = 16) or 0.167 u (N = 8).
+//  - |x| < 0.34: tanh(x) = x (1 + c), c = z Q(z), z = x^2, Q the series' -1/3 + 2z/15
+//    - ... to z^7 (remainder 2^-35.6 relative), in float32 Horner: z carries u, Q about
+//    1.65 u (its leading coefficient's rounding 0.5 u, the last step's u, the rest
+//    0.15 u), the product u: 3.7 u relative to |c| <= 0.0386, 0.149 u after x (1 + c)
+//    (|c| / (1 - |c|)), then one rounding.
+// So 0.5 + 0.149 + 2^-10 ULP (the series side bounds both targets; on the other side
+// 0.088 or 0.167 plus the pair arithmetic's 2^-40).
+constexpr float kTanhSeriesMax = 0.34f;
+HWY_INLINE VF Tanh(VF x) {
+  const DF d;
+  const auto lit = [&](float c) { return hn::Set(d, c); };
+  const VF one = lit(1.0f);
+  const VF ax = hn::Abs(x);
+  const Parts s = Split(hn::Add(ax, ax));
+  const VF n = hn::Sub(one, s.e1);
+  const VF n_err = hn::Sub(hn::Sub(hn::Sub(one, n), s.e1), s.e1_err);
+  const Product t = Multiply(n, n_err, s.q0, s.ql);
+  const VF large = hn::Add(t.p, t.corr);
+  const VF z = hn::Mul(ax, ax);
+  VF q = lit(float(-929569.0 / 638512875));
+  q = hn::MulAdd(q, z, lit(float(21844.0 / 6081075)));
+  q = hn::MulAdd(q, z, lit(float(-1382.0 / 155925)));
+  q = hn::MulAdd(q, z, lit(float(62.0 / 2835)));
+  q = hn::MulAdd(q, z, lit(float(-17.0 / 315)));
+  q = hn::MulAdd(q, z, lit(float(2.0 / 15)));
+  q = hn::MulAdd(q, z, lit(float(-1.0 / 3)));
+  const VF small = hn::MulAdd(ax, hn::Mul(z, q), ax);
+  return hn::CopySign(hn::IfThenElse(hn::Lt(ax, lit(kTanhSeriesMax)), small, large), x);  // -0 too
+}
+
 }  // namespace logistic32
 }  // namespace HWY_NAMESPACE
 }  // namespace activ::detail::simd
