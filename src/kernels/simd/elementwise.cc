@@ -979,8 +979,8 @@ struct FloatPath<HardSwish> : ForwardOnlyFloatPath {
 
 // ---- float32 lanes with a per-lane double route: the exp and logistic family ---------
 // sigmoid, and from the same pieces (logistic32-inl.h, exp32-inl.h) tanh, swish's
-// forward, exponential, and the derivatives of log_sigmoid, softplus and the elu
-// family: within 0.565
+// forward, exponential, the elu family, and the derivatives of log_sigmoid and
+// softplus: within 0.565
 // ULP on AVX-512 and 0.623 with 8 float lanes (tanh's forward 0.65; each says why),
 // against 0.5 + 2^-16 for the double route; all faithful. Each body returns the lanes inside its float32 formula's
 // domain, by ordered comparisons (false for NaN); the other lanes, NaN among them, take
@@ -1180,15 +1180,44 @@ struct FloatPairConstant {
   }
 };
 
+// elu, celu and selu forward: scale x for x > 0, (scale alpha) expm1(x / d) for x <= 0,
+// the constants as float pairs and exp32::Expm1 (2^-27.6 relative; below x/d = -26,
+// where e^(x/d) < 2^-37.5, at -26), each product rounded once: within 0.5 + 0.083 +
+// 2^-10 ULP (N = 8: 0.545). x = +-0 gives scale alpha x, a zero of the double route's
+// sign; lanes whose result is below 2^-100 or beyond FLT_MAX, and NaN, take the double
+// route.
+HWY_INLINE logistic32::Product EluLeft(VFull x, VFull inv_d, VFull c1, VFull c2) {
+  const DFull d;
+  const VFull t = hn::Max(hn::Mul(hn::Min(x, hn::Zero(d)), inv_d), hn::Set(d, -26.0f));
+  const exp32::ExpPair m = exp32::Expm1(t);
+  return logistic32::Multiply(m.hi, m.lo, c1, c2);
+}
+
 // elu, celu and selu backward: f'(x) = scale for x > 0 (x >= 0 by the entry's
 // convention), else (scale alpha / d) e^(x / d) with the constant as a float pair
 // (2^-48) and e^(x/d) as exp32's pair, their product rounded once with dy (the product
 // drops c2 e1_err, 2^-72): within exp32's 0.565 / 0.623 ULP. Needs x / d exact in
 // float32, d = 2^k (elu and selu: 1; celu: alpha), and x / d >= -80 (lower lanes,
-// whose e^(x/d) nears the subnormals, take the double route). The forward needs
-// expm1 and stays on the double route.
+// whose e^(x/d) nears the subnormals, take the double route).
 template <>
-struct FloatPath<Elu> : BackwardOnlyFloatPath {
+struct FloatPath<Elu> {
+  static bool Forward(const Params& p, const float* x, float* y, std::size_t n) {
+    const FloatPairConstant left(p.v[1] * p.v[0]), right(p.v[1]);
+    if (!(p.v[2] > 0) || !PowerOfTwoGain(1 / p.v[2]) || !left.usable || !right.usable) return false;
+    const DFull d;
+    const VFull inv_d = hn::Set(d, float(1 / p.v[2]));
+    const VFull l1 = hn::Set(d, left.c1), l2 = hn::Set(d, left.c2), r1 = hn::Set(d, right.c1), r2 = hn::Set(d, right.c2);
+    ForwardPerLane<Elu>(p, x, y, n, [&](VFull xv, VFull& yv) {
+      const logistic32::Product neg = EluLeft(xv, inv_d, l1, l2);
+      const VFull pos = hn::MulAdd(xv, r1, hn::Mul(xv, r2));
+      const auto zero = hn::Eq(xv, hn::Zero(d));
+      const VFull r = hn::IfThenElse(hn::Gt(xv, hn::Zero(d)), pos, hn::Add(neg.p, neg.corr));
+      yv = hn::IfThenElse(zero, hn::Mul(xv, l1), r);
+      const VFull mag = hn::Abs(r);
+      return hn::Or(zero, hn::And(hn::Ge(mag, hn::Set(d, 0x1p-100f)), hn::Le(mag, hn::Set(d, 3.4028235e38f))));
+    });
+    return true;
+  }
   static bool Backward(const Params& p, const float* x, const float* dy, float* dx, std::size_t n) {
     const FloatPairConstant left(p.v[1] * p.v[0] / p.v[2]), right(p.v[1]);
     if (!(p.v[2] > 0) || !PowerOfTwoGain(1 / p.v[2]) || !left.usable || !right.usable) return false;

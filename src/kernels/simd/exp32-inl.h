@@ -1,6 +1,7 @@
 // e^d in float32 lanes as a float pair hi + lo, scaled by a power of two the caller
 // picks, within about 2^-28 relative: the exp of the softmax row kernel (softmax.cc) and
-// of the float32-lane sigmoid (elementwise.cc). Included once per Highway target from
+// of the float32-lane sigmoid (elementwise.cc); and e^t - 1 for t <= 0 (Expm1, the elu
+// family's), with its own analysis. Included once per Highway target from
 // inside their foreach_target translation units.
 //
 // Why the pair is within 1.03 * 2^-28 relative (N = 16 table entries, where a vector
@@ -129,6 +130,67 @@ HWY_INLINE ExpPair ScaledExp(VF dh, VF dl, VI bias) {
   const auto biased = hn::ShiftRight<kTableBits>(hn::Add(bits, bias));
   const VF scale = hn::BitCast(df, hn::ShiftLeft<23>(biased));
   return {hn::Mul(hi, scale), hn::Mul(el, scale)};
+}
+
+// e^t - 1 = hi + lo for -26 <= t <= 0 (the elu family's negative side), within 2^-27.6
+// relative (N = 16; N = 8: 2^-28.5). k' and r1 = t - k' L_hi (exact) as in ScaledExp;
+// |k'| <= 601 (N = 16) or 301.
+//  - r_lo = -k' L_lo rounded once, and the split of L: |k'| 2^-41.9 in all (|k' L_lo|
+//    <= |k'| 2^-18.9 rounds by |k'| 2^-42.9; ScaledExp's 2^-31.8 is 2^-43.1 per unit k').
+//  - e^r - 1 = r1 + p_lo, p_lo = RN(r_lo + r^2 q(r)) with r = RN(r1 + r_lo): |r^2 q| <=
+//    2^-12 (N = 8: 2^-10.9), rounding 2^-36 (2^-35); truncation 2^-34.5 (2^-36.5); the
+//    rounded r inside r^2 q costs 2^-40.
+//  - with H = 2^k hi (exact; H <= 1 since k' <= 0), e^t - 1 = (H - 1) + H r1 + C,
+//    C = H p_lo + 2^k lo (1 + r) in two FMAs (|C| <= 2^-11.9: 2^-35.9 each): H - 1 = A +
+//    A_err exactly (Fast2Sum, 1 >= H), H r1 = B + B_err exactly (FMA), A + B = S + S_err
+//    exactly by Fast2Sum (|A| >= 1 - 2^(-1/N) > L/2 >= |B| where k' != 0, A = 0 where
+//    k' = 0), and lo = RN(S_err + A_err + B_err + C) (|.| <= 2^-11: 2^-35).
+// Where k' != 0, |e^t - 1| >= 1 - e^(-(|k'| - 1/2) L) > 2^-5.54 (N = 16) or 2^-4.56: the
+// |k'|-proportional terms are within 2^-32.7 of it, the rest (2^-33.2 absolute, H <= 1)
+// within 2^-27.7 (2^-28.6). Where k' = 0, r1 = t exactly, A = 0, and the errors are
+// relative to |t|: truncation t^4 / 120 <= 2^-29 (N = 8: t^5 / 720, 2^-32), roundings
+// 2^-30.
+HWY_INLINE ExpPair Expm1(VF t) {
+  const DF df;
+  const DI di;
+  const auto lit = [&](float c) { return hn::Set(df, c); };
+  constexpr float kN = static_cast<float>(kTableSize);
+  const VF shifter = lit(0x1.8p23f), one = lit(1.0f);
+  const VF tt = hn::MulAdd(t, lit(kN * 1.44269504088896341f), shifter);  // 1.5 * 2^23 + k'
+  const VF kf = hn::Sub(tt, shifter);
+  const VF r1 = hn::NegMulAdd(kf, lit(0x1.62ep-1f / kN), t);  // exact
+  const VF r_lo = hn::Mul(kf, lit(-0x1.0bfbe8p-15f / kN));
+  const VF r = hn::Add(r1, r_lo);
+  VF q;
+  if constexpr (kTableBits == 3)
+    q = hn::MulAdd(hn::MulAdd(lit(0x1.111112p-7f), r, lit(0x1.555556p-5f)), r, lit(0x1.555556p-3f));
+  else
+    q = hn::MulAdd(lit(0x1.555556p-5f), r, lit(0x1.555556p-3f));
+  q = hn::MulAdd(q, r, lit(0.5f));
+  const VF p_lo = hn::MulAdd(hn::Mul(r, r), q, r_lo);
+
+  const auto bits = hn::BitCast(di, tt);
+  const auto j = hn::And(bits, hn::Set(di, kTableSize - 1));
+  VF hi, lo;
+  if constexpr (kFloatLanes >= kTableSize) {
+    const auto idx = hn::IndicesFromVec(df, j);
+    hi = hn::TableLookupLanes(hn::Load(df, kTable.hi), idx);
+    lo = hn::TableLookupLanes(hn::Load(df, kTable.lo), idx);
+  } else {
+    hi = hn::GatherIndex(df, kTable.hi, j);
+    lo = hn::GatherIndex(df, kTable.lo, j);
+  }
+  const auto biased = hn::ShiftRight<kTableBits>(hn::Add(bits, hn::Set(di, BiasFor(0))));
+  const VF scale = hn::BitCast(df, hn::ShiftLeft<23>(biased));
+  const VF h = hn::Mul(hi, scale), l = hn::Mul(lo, scale);
+  const VF a = hn::Sub(h, one);
+  const VF a_err = hn::Sub(h, hn::Add(a, one));  // Fast2Sum(-1, h)
+  const VF b = hn::Mul(h, r1);
+  const VF b_err = hn::MulSub(h, r1, b);
+  const VF c = hn::MulAdd(h, p_lo, hn::MulAdd(l, r, l));
+  const VF sum = hn::Add(a, b);
+  const VF sum_err = hn::Sub(b, hn::Sub(sum, a));  // Fast2Sum(a, b)
+  return {sum, hn::Add(hn::Add(hn::Add(sum_err, a_err), b_err), c)};
 }
 
 }  // namespace exp32
