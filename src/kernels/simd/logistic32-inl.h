@@ -57,11 +57,18 @@ constexpr float kMaxArg = 75.0f;
 struct Parts {
   VF e1, e1_err, q0, ql;
 };
-HWY_INLINE Parts Split(VF x) {
+// x may be a float pair x + x_lo (|x_lo| <= 2^-24 |x|, exp32's argument condition): the
+// analysis at the top holds for it unchanged, since ScaledExp takes its argument as a
+// pair (the low part is dropped where |x| is clamped).
+HWY_INLINE Parts Split(VF x, VF x_lo) {
   const DF d;
   const VF one = hn::Set(d, 1.0f);
-  const VF ax = hn::Min(hn::Abs(x), hn::Set(d, kMaxArg));
-  const exp32::ExpPair e = exp32::ScaledExp(hn::Neg(ax), hn::Zero(d), hn::Set(DI(), exp32::BiasFor(0)));
+  const VF limit = hn::Set(d, kMaxArg);
+  const VF ax = hn::Abs(x);
+  // -|x + x_lo| = -|x| - sign(x) x_lo
+  const VF dl = hn::IfThenElseZero(hn::Le(ax, limit), hn::IfThenElse(hn::Ge(x, hn::Zero(d)), hn::Neg(x_lo), x_lo));
+  const exp32::ExpPair e =
+      exp32::ScaledExp(hn::Neg(hn::Min(ax, limit)), dl, hn::Set(DI(), exp32::BiasFor(0)));
   Parts out;
   out.e1 = hn::Add(e.hi, e.lo);
   out.e1_err = hn::Sub(e.lo, hn::Sub(out.e1, e.hi));
@@ -72,6 +79,7 @@ HWY_INLINE Parts Split(VF x) {
   out.ql = hn::Mul(out.q0, hn::NegMulAdd(out.q0, t, rho));
   return out;
 }
+HWY_INLINE Parts Split(VF x) { return Split(x, hn::Zero(DF())); }
 
 // (a + a_err) (q0 + ql) as P + corr, not yet added.
 struct Product {
@@ -83,13 +91,14 @@ HWY_INLINE Product Multiply(VF a, VF a_err, VF q0, VF ql) {
 }
 
 // sigma(x) = P + corr, and rounded once.
-HWY_INLINE Product Sigma(VF x) {
+HWY_INLINE Product Sigma(VF x, VF x_lo) {
   const DF d;
-  const Parts s = Split(x);
+  const Parts s = Split(x, x_lo);
   const auto positive = hn::Ge(x, hn::Zero(d));
   const VF a = hn::IfThenElse(positive, hn::Set(d, 1.0f), s.e1);
   return Multiply(a, hn::IfThenZeroElse(positive, s.e1_err), s.q0, s.ql);
 }
+HWY_INLINE Product Sigma(VF x) { return Sigma(x, hn::Zero(DF())); }
 HWY_INLINE VF Forward(VF x) {
   const Product y = Sigma(x);
   return hn::Add(y.p, y.corr);
