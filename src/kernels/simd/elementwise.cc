@@ -978,16 +978,16 @@ struct FloatPath<HardSwish> : ForwardOnlyFloatPath {
 };
 
 // ---- float32 lanes with a per-lane double route: the exp and logistic family ---------
-// sigmoid, and from the same pieces (logistic32-inl.h, exp32-inl.h) tanh, swish's
-// forward, exponential, the elu family, and the derivatives of log_sigmoid and
-// softplus: within 0.565
-// ULP on AVX-512 and 0.623 with 8 float lanes (tanh's forward 0.65; each says why),
-// against 0.5 + 2^-16 for the double route; all faithful. Each body returns the lanes inside its float32 formula's
-// domain, by ordered comparisons (false for NaN); the other lanes, NaN among them, take
-// the double route: they are collected (inputs copied, as y may alias x) and computed
-// in batches, one element of the double route each, not a whole vector. An element's
-// result so depends on its own x (and dy) only, never on its neighbours or on how a call
-// is split; the padded last vector takes the same path as a full one.
+// sigmoid, and from the same pieces (logistic32-inl.h, exp32-inl.h) tanh, the forwards
+// of swish, mish and gelu's tanh form, exponential, the elu family, and the derivatives
+// of log_sigmoid and softplus: within 0.565 ULP on AVX-512 and 0.623 with 8 float lanes
+// (a few up to 0.65; each says why), against 0.5 + 2^-16 for the double route; all
+// faithful. Each body returns the lanes inside its float32 formula's domain, by ordered
+// comparisons (false for NaN); the other lanes, NaN among them, take the double route:
+// they are collected (inputs copied, as y may alias x) and computed in batches, one
+// element of the double route each, not a whole vector. An element's result so depends
+// on its own x (and dy) only, never on its neighbours or on how a call is split; the
+// padded last vector takes the same path as a full one.
 class DeferredLanes {
  public:
   static constexpr std::size_t kBatch = 256;
@@ -1199,6 +1199,28 @@ struct FloatPath<GeluTanh> : ForwardOnlyFloatPath {
       const VFull bh = hn::Add(b.p, b.corr), bl = hn::Sub(b.corr, hn::Sub(bh, b.p));  // Fast2Sum
       const logistic32::Product s = logistic32::Sigma(bh, bl);
       const VFull r = hn::MulAdd(x_in, s.p, hn::Mul(x_in, s.corr));
+      const auto zero = hn::Eq(x_in, hn::Zero(d));
+      yv = hn::IfThenElse(zero, x_in, r);  // +-0 keeps its sign
+      const VFull mag = hn::Abs(r);
+      const auto normal = hn::And(hn::Ge(mag, hn::Set(d, 0x1p-100f)), hn::Le(mag, hn::Set(d, 3.4028235e38f)));
+      return hn::And(in_range, hn::Or(zero, normal));
+    });
+    return true;
+  }
+};
+
+// mish's forward: x (q0 + t_lo) rounded once (logistic32::MishFactor), where that is a
+// normal float32 above 2^-100 (x >= -64) or x = +-0; other lanes take the double route.
+// The derivative t + x sigma(x) (1 - t^2) stays on the double route (a root at x =
+// -1.19, like swish's).
+template <>
+struct FloatPath<Mish> : ForwardOnlyFloatPath {
+  static bool Forward(const Params& p, const float* x, float* y, std::size_t n) {
+    const DFull d;
+    ForwardPerLane<Mish>(p, x, y, n, [&](VFull x_in, VFull& yv) {
+      const auto in_range = hn::Ge(x_in, hn::Set(d, -64.0f));
+      const logistic32::Product t = logistic32::MishFactor(hn::IfThenElseZero(in_range, x_in));
+      const VFull r = hn::MulAdd(x_in, t.p, hn::Mul(x_in, t.corr));
       const auto zero = hn::Eq(x_in, hn::Zero(d));
       yv = hn::IfThenElse(zero, x_in, r);  // +-0 keeps its sign
       const VFull mag = hn::Abs(r);

@@ -148,6 +148,45 @@ HWY_INLINE VF Tanh(VF x) {
   return hn::CopySign(hn::IfThenElse(hn::Lt(ax, lit(kTanhSeriesMax)), small, large), x);  // -0 too
 }
 
+// mish(x) = x t, t = tanh(softplus(x)) = N / D with e = e^-|x| (as Split's e1 + e1_err):
+// N = 2e + e^2, D = N + 2 for x < 0 (t = n / (n + 2), n = e^x (e^x + 2)), and N = 1 + 2e,
+// D = N + 2e^2 for x >= 0 (the same divided by e^2x), so nothing overflows or cancels.
+// e^2, N and D are float pairs (FMA products, TwoSum sums: within 2^-46), t = q0 + t_lo
+// with q0 = RN(Nh / Dh) and t_lo = (Nh - q0 Dh + Nl - q0 Dl) / Dh (the remainder exact
+// by FMA; within 2^-44). t's sensitivity to e's relative error is (2 / (n + 2)) (2 + 2e)
+// / (2 + e) <= 4/3 for x < 0 and at most 0.54 for x >= 0, so y = RN(x q0 + RN(x t_lo)) is
+// within 0.5 + (4/3) eps_e 2^24 + 2^-15 ULP: 0.586 (N = 16) or 0.663 (N = 8). Valid for
+// |x| <= kMaxArg (e^-|x| normal; larger x > 0 clamp: t rounds to 1 there).
+HWY_INLINE Product MishFactor(VF x) {
+  const DF d;
+  const auto lit = [&](float c) { return hn::Set(d, c); };
+  const VF ax = hn::Min(hn::Abs(x), lit(kMaxArg));
+  const exp32::ExpPair ep = exp32::ScaledExp(hn::Neg(ax), hn::Zero(d), hn::Set(DI(), exp32::BiasFor(0)));
+  const VF e1 = hn::Add(ep.hi, ep.lo);
+  const VF e1_err = hn::Sub(ep.lo, hn::Sub(e1, ep.hi));
+  const auto two_sum = [](VF a, VF b, VF& err) {
+    const VF sum = hn::Add(a, b), bb = hn::Sub(sum, a);
+    err = hn::Add(hn::Sub(a, hn::Sub(sum, bb)), hn::Sub(b, bb));
+    return sum;
+  };
+  // e^2 = v + v_lo; 2e = 2 e1 + 2 e1_err exactly.
+  const VF v = hn::Mul(e1, e1);
+  const VF v_lo = hn::MulAdd(hn::Add(e1, e1), e1_err, hn::MulSub(e1, e1, v));
+  const auto negative = hn::Lt(x, hn::Zero(d));
+  // N = A + 2e: A = e^2 (x < 0) or 1; D = N + B: B = 2 (x < 0) or 2 e^2.
+  const VF a = hn::IfThenElse(negative, v, lit(1.0f)), a_lo = hn::IfThenElseZero(negative, v_lo);
+  VF n_err, d_err;
+  const VF nh = two_sum(a, hn::Add(e1, e1), n_err);
+  const VF nl = hn::Add(n_err, hn::MulAdd(lit(2.0f), e1_err, a_lo));
+  const VF b = hn::IfThenElse(negative, lit(2.0f), hn::Add(v, v)), b_lo = hn::IfThenZeroElse(negative, hn::Add(v_lo, v_lo));
+  const VF dh = two_sum(nh, b, d_err);
+  const VF dl = hn::Add(d_err, hn::Add(nl, b_lo));
+  const VF q0 = hn::Div(nh, dh);
+  const VF rem = hn::NegMulAdd(q0, dh, nh);  // exact
+  const VF t_lo = hn::Div(hn::Add(rem, hn::NegMulAdd(q0, dl, nl)), dh);
+  return {q0, t_lo};
+}
+
 }  // namespace logistic32
 }  // namespace HWY_NAMESPACE
 }  // namespace activ::detail::simd
