@@ -346,7 +346,7 @@ TEST(SimdTargets, FloatRoutesGiveTheDoubleRoutesBits) {
 // of swish, mish and gelu's tanh form, exponential, and the derivatives of log_sigmoid
 // and softplus; FMA targets) are faithful, not exact: each stays within its proved bound
 // of the exact value, 0.565 ULP with 16 float lanes (exp32's table of 16) and 0.623 with
-// 8 (tanh's forward 0.65, the elu family's 0.585, mish's 0.586 / 0.663), here against the scalar float64
+// 8 (tanh's forward 0.65 / 0.67, the elu family's 0.585, mish's 0.586 / 0.663), here against the scalar float64
 // kernels (x87, within a few float64 ULP, 2^-28 of a float32 ULP). The points: moderate
 // and log-uniform magnitudes of both signs, random bit patterns (every exponent), the
 // domain edges (+-75, +-80, 88, the double route's side included), zeros, subnormals,
@@ -410,7 +410,7 @@ TEST(SimdTargets, FloatLaneTranscendentalsWithinTheirBounds) {
       // sensitivity 4/3 to the exp's error.
       const std::string name(spec);
       const bool elu = name.find("elu") != std::string::npos;
-      const double forward_bar = name == "tanh"   ? 0.65
+      const double forward_bar = name == "tanh"   ? (wide16 ? 0.65 : 0.67)
                                  : elu              ? std::max(bar, 0.585)
                                  : name == "mish"   ? (wide16 ? 0.586 : 0.663)
                                                     : bar;

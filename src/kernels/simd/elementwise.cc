@@ -981,7 +981,7 @@ struct FloatPath<HardSwish> : ForwardOnlyFloatPath {
 // sigmoid, and from the same pieces (logistic32-inl.h, exp32-inl.h) tanh, the forwards
 // of swish, mish and gelu's tanh form, exponential, the elu family, and the derivatives
 // of log_sigmoid and softplus: within 0.565 ULP on AVX-512 and 0.623 with 8 float lanes
-// (a few up to 0.65; each says why), against 0.5 + 2^-16 for the double route; all
+// (a few up to 0.67; each says why), against 0.5 + 2^-16 for the double route; all
 // faithful. Each body returns the lanes inside its float32 formula's domain, by ordered
 // comparisons (false for NaN); the other lanes, NaN among them, take the double route:
 // they are collected (inputs copied, as y may alias x) and computed in batches, one

@@ -113,7 +113,7 @@ HWY_INLINE Product Derivative(VF x) {
 }
 
 // tanh(x) = sign(x) (1 - e) / (1 + e), e = e^-2|x|, for |x| >= kTanhSeriesMax, and the
-// odd Taylor series below, within 0.5 + 0.14 ULP (both kinds of target):
+// odd Taylor series below, within 0.65 ULP (N = 16) or 0.67 (N = 8):
 //  - 1 - e = n + n_err: n = RN(1 - e1), its error exact by Fast2Sum, minus e1_err (one
 //    rounding, 2^-48); times q0 + ql and rounded once as the forward above. The exact
 //    value's sensitivity to e's relative error is e / (1 - e) + e / (1 + e) = 2e / (1 -
@@ -123,8 +123,8 @@ HWY_INLINE Product Derivative(VF x) {
 //    1.65 u (its leading coefficient's rounding 0.5 u, the last step's u, the rest
 //    0.15 u), the product u: 3.7 u relative to |c| <= 0.0386, 0.149 u after x (1 + c)
 //    (|c| / (1 - |c|)), then one rounding.
-// So 0.5 + 0.149 + 2^-10 ULP (the series side bounds both targets; on the other side
-// 0.088 or 0.167 plus the pair arithmetic's 2^-40).
+// So 0.5 + 0.149 + 2^-10 ULP on the series side, 0.5 + 0.088 (N = 16) or 0.167 (N = 8)
+// plus the pair arithmetic's 2^-40 on the other: 0.65 or 0.67.
 constexpr float kTanhSeriesMax = 0.34f;
 HWY_INLINE VF Tanh(VF x) {
   const DF d;
