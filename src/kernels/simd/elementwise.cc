@@ -1029,6 +1029,26 @@ class DeferredLanes {
   std::size_t count_ = 0;
 };
 
+// |v| <= limit, false for NaN.
+HWY_INLINE hn::Mask<DFull> Within(VFull v, float limit) { return hn::Le(hn::Abs(v), hn::Set(DFull(), limit)); }
+
+// |r| in [2^-100, FLT_MAX], where a product rounded once as RN(a p + RN(a corr)) keeps
+// its bound (a corr rounds by 2^-150 at most, 2^-50 of r); false for NaN.
+HWY_INLINE hn::Mask<DFull> NormalAbove2m100(VFull r) {
+  const DFull d;
+  const VFull mag = hn::Abs(r);
+  return hn::And(hn::Ge(mag, hn::Set(d, 0x1p-100f)), hn::Le(mag, hn::Set(d, 3.4028235e38f)));
+}
+
+// y = x (s.p + s.corr) rounded once, +-0 for x = +-0; returns the lanes of `in_range`
+// where that is final (the others take the double route).
+HWY_INLINE hn::Mask<DFull> TimesX(VFull x, logistic32::Product s, hn::Mask<DFull> in_range, VFull& y) {
+  const VFull r = hn::MulAdd(x, s.p, hn::Mul(x, s.corr));
+  const auto zero = hn::Eq(x, hn::Zero(DFull()));
+  y = hn::IfThenElse(zero, x, r);  // +-0 keeps its sign
+  return hn::And(in_range, hn::Or(zero, NormalAbove2m100(r)));
+}
+
 // Runs body(xv, dyv, out) -> the lanes whose out is final, for every vector of x (and
 // dy), the padded last one too, and the double route `wide` for the other lanes.
 template <class Body, class Wide>
@@ -1086,9 +1106,7 @@ HWY_INLINE void BackwardPerLane(const Params& p, const float* x, const float* dy
         logistic32::Product g;
         const auto inside = derivative(xv, g);
         r = hn::MulAdd(dyv, g.p, hn::Mul(dyv, g.corr));
-        const VFull mag = hn::Abs(r);
-        const auto fine =
-            hn::And(inside, hn::And(hn::Ge(mag, hn::Set(d, 0x1p-100f)), hn::Le(mag, hn::Set(d, 3.4028235e38f))));
+        const auto fine = hn::And(inside, NormalAbove2m100(r));
         if (hn::AllTrue(d, fine)) return fine;
         // Rare but for dy = 0, which stays in float32 lanes.
         const auto zero = hn::And(inside, hn::Eq(dyv, hn::Zero(d)));
@@ -1111,9 +1129,6 @@ struct FloatPairConstant {
     usable = true;
   }
 };
-
-// |v| <= limit, false for NaN.
-HWY_INLINE hn::Mask<DFull> Within(VFull v, float limit) { return hn::Le(hn::Abs(v), hn::Set(DFull(), limit)); }
 
 // sigmoid: logistic32 on |x| <= kMaxArg; the forward also for every x > 0 (saturated to
 // 1), and the lanes below -kMaxArg (tiny and subnormal results) take the double route.
@@ -1157,13 +1172,7 @@ struct FloatPath<Swish> : ForwardOnlyFloatPath {
     const VFull beta = hn::Set(d, float(p.v[0]));
     ForwardPerLane<Swish>(p, x, y, n, [&](VFull xv, VFull& yv) {
       const VFull b = hn::Mul(xv, beta);
-      const logistic32::Product s = logistic32::Sigma(b);
-      const VFull r = hn::MulAdd(xv, s.p, hn::Mul(xv, s.corr));
-      const auto zero = hn::Eq(xv, hn::Zero(d));
-      yv = hn::IfThenElse(zero, xv, r);  // +-0 keeps its sign
-      const VFull mag = hn::Abs(r);
-      const auto normal = hn::And(hn::Ge(mag, hn::Set(d, 0x1p-100f)), hn::Le(mag, hn::Set(d, 3.4028235e38f)));
-      return hn::And(hn::Ge(b, hn::Set(d, -logistic32::kMaxArg)), hn::Or(zero, normal));
+      return TimesX(xv, logistic32::Sigma(b), hn::Ge(b, hn::Set(d, -logistic32::kMaxArg)), yv);
     });
     return true;
   }
@@ -1197,13 +1206,7 @@ struct FloatPath<GeluTanh> : ForwardOnlyFloatPath {
       const logistic32::Product xw = logistic32::Multiply(xv, hn::Zero(d), wh, wl);  // x (1 + k x^2)
       const logistic32::Product b = logistic32::Multiply(xw.p, xw.corr, c1, c2);
       const VFull bh = hn::Add(b.p, b.corr), bl = hn::Sub(b.corr, hn::Sub(bh, b.p));  // Fast2Sum
-      const logistic32::Product s = logistic32::Sigma(bh, bl);
-      const VFull r = hn::MulAdd(x_in, s.p, hn::Mul(x_in, s.corr));
-      const auto zero = hn::Eq(x_in, hn::Zero(d));
-      yv = hn::IfThenElse(zero, x_in, r);  // +-0 keeps its sign
-      const VFull mag = hn::Abs(r);
-      const auto normal = hn::And(hn::Ge(mag, hn::Set(d, 0x1p-100f)), hn::Le(mag, hn::Set(d, 3.4028235e38f)));
-      return hn::And(in_range, hn::Or(zero, normal));
+      return TimesX(x_in, logistic32::Sigma(bh, bl), in_range, yv);
     });
     return true;
   }
@@ -1219,13 +1222,7 @@ struct FloatPath<Mish> : ForwardOnlyFloatPath {
     const DFull d;
     ForwardPerLane<Mish>(p, x, y, n, [&](VFull x_in, VFull& yv) {
       const auto in_range = hn::Ge(x_in, hn::Set(d, -64.0f));
-      const logistic32::Product t = logistic32::MishFactor(hn::IfThenElseZero(in_range, x_in));
-      const VFull r = hn::MulAdd(x_in, t.p, hn::Mul(x_in, t.corr));
-      const auto zero = hn::Eq(x_in, hn::Zero(d));
-      yv = hn::IfThenElse(zero, x_in, r);  // +-0 keeps its sign
-      const VFull mag = hn::Abs(r);
-      const auto normal = hn::And(hn::Ge(mag, hn::Set(d, 0x1p-100f)), hn::Le(mag, hn::Set(d, 3.4028235e38f)));
-      return hn::And(in_range, hn::Or(zero, normal));
+      return TimesX(x_in, logistic32::MishFactor(hn::IfThenElseZero(in_range, x_in)), in_range, yv);
     });
     return true;
   }
@@ -1322,8 +1319,7 @@ struct FloatPath<Elu> {
       const auto zero = hn::Eq(xv, hn::Zero(d));
       const VFull r = hn::IfThenElse(hn::Gt(xv, hn::Zero(d)), pos, hn::Add(neg.p, neg.corr));
       yv = hn::IfThenElse(zero, hn::Mul(xv, l1), r);
-      const VFull mag = hn::Abs(r);
-      return hn::Or(zero, hn::And(hn::Ge(mag, hn::Set(d, 0x1p-100f)), hn::Le(mag, hn::Set(d, 3.4028235e38f))));
+      return hn::Or(zero, NormalAbove2m100(r));
     });
     return true;
   }
