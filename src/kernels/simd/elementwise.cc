@@ -897,11 +897,6 @@ HWY_INLINE Quotient DivideFloatPair(VFull nh, VFull nl, VFull div, VFull c) {
   out.r = hn::Mul(hn::Add(hn::NegMulAdd(out.q, div, nh), nl), c);
   return out;
 }
-HWY_INLINE void TwoSumFloat(VFull a, VFull b, VFull& s, VFull& e) {
-  s = hn::Add(a, b);
-  const VFull bb = hn::Sub(s, a);
-  e = hn::Add(hn::Sub(a, hn::Sub(s, bb)), hn::Sub(b, bb));
-}
 
 template <class SlopeOf>
 struct FloatPath<LeakyBase<SlopeOf>> : ForwardOnlyFloatPath {
@@ -934,8 +929,8 @@ struct FloatPath<HardSigmoid> : ForwardOnlyFloatPath {
     const VFull lo = hn::Set(d, float(-shift)), hi = hn::Set(d, float(div - shift));
     ForwardWithFallback<HardSigmoid>(p, x, y, n, [&](VFull xv, VFull& yv) {
       const auto inside = hn::And(hn::Gt(xv, lo), hn::Lt(xv, hi));
-      VFull sh, sl;
-      TwoSumFloat(xv, sv, sh, sl);
+      VFull sl;
+      const VFull sh = logistic32::TwoSum(xv, sv, sl);
       const Quotient m = DivideFloatPair(sh, sl, dv, c);
       VFull mid;
       if (!RoundBracketed(inside, m.q, m.r, xv, mid)) return false;
@@ -960,8 +955,8 @@ struct FloatPath<HardSwish> : ForwardOnlyFloatPath {
     const VFull three = hn::Set(d, 3.0f), six = hn::Set(d, 6.0f), c = hn::Set(d, float(1.0 / 6));
     ForwardWithFallback<HardSwish>(p, x, y, n, [&](VFull xv, VFull& yv) {
       const auto inside = hn::And(hn::Gt(xv, hn::Neg(three)), hn::Lt(xv, three));
-      VFull sh, sl;
-      TwoSumFloat(xv, three, sh, sl);
+      VFull sl;
+      const VFull sh = logistic32::TwoSum(xv, three, sl);
       const VFull ph = hn::Mul(xv, sh);
       const VFull nl = hn::Add(hn::MulSub(xv, sh, ph), hn::Mul(xv, sl));
       const Quotient m = DivideFloatPair(ph, nl, six, c);
@@ -1201,9 +1196,9 @@ struct FloatPath<GeluTanh> : ForwardOnlyFloatPath {
       const VFull zh = hn::Mul(xv, xv), zl = hn::MulSub(xv, xv, zh);             // x^2
       const VFull ph = hn::Mul(k1, zh);                                            // k x^2 = ph + pl
       const VFull pl = hn::MulAdd(k1, zl, hn::MulAdd(k2, zh, hn::MulSub(k1, zh, ph)));
-      const VFull wh = hn::Add(one, ph);                                           // 1 + k x^2, TwoSum
-      const VFull bb = hn::Sub(wh, one);
-      const VFull wl = hn::Add(hn::Add(hn::Sub(one, hn::Sub(wh, bb)), hn::Sub(ph, bb)), pl);
+      VFull w_err;
+      const VFull wh = logistic32::TwoSum(one, ph, w_err);                        // 1 + k x^2
+      const VFull wl = hn::Add(w_err, pl);
       const logistic32::Product xw = logistic32::Multiply(xv, hn::Zero(d), wh, wl);  // x (1 + k x^2)
       const logistic32::Product b = logistic32::Multiply(xw.p, xw.corr, c1, c2);
       const VFull bh = hn::Add(b.p, b.corr), bl = hn::Sub(b.corr, hn::Sub(bh, b.p));  // Fast2Sum

@@ -94,42 +94,56 @@ constexpr int BiasFor(int s) { return (127 + s) * kTableSize - 0x4B400000; }
 struct ExpPair {
   VF hi, lo;
 };
-// e^(dh + dl) 2^s = hi + lo (the analysis at the top), bias = BiasFor(s) in every lane.
-HWY_INLINE ExpPair ScaledExp(VF dh, VF dl, VI bias) {
+// The pieces ScaledExp and Expm1 share: k' by the shifter (t = 1.5 * 2^23 + k', its bits
+// 0x4B400000 + k'), r1 = d - k' L_hi (exact), L_lo, q(r) = 1/2 + r/6 + r^2/24 (+ r^3/120 for
+// N = 8), the table entry 2^(j/N) = hi + lo, and 2^(k+s) from the bits and BiasFor(s).
+struct Reduced {
+  VI bits;
+  VF kf, r1;
+};
+HWY_INLINE Reduced Reduce(VF d) {
   const DF df;
-  const DI di;
-  const auto lit = [&](float c) { return hn::Set(df, c); };
   constexpr float kN = static_cast<float>(kTableSize);
-  const VF shifter = lit(0x1.8p23f);
-  const VF t = hn::MulAdd(dh, lit(kN * 1.44269504088896341f), shifter);  // 1.5 * 2^23 + k'
+  const VF shifter = hn::Set(df, 0x1.8p23f);
+  const VF t = hn::MulAdd(d, hn::Set(df, kN * 1.44269504088896341f), shifter);
   const VF kf = hn::Sub(t, shifter);
-  const VF r1 = hn::NegMulAdd(kf, lit(0x1.62ep-1f / kN), dh);  // exact
-  const VF r = hn::Add(r1, hn::NegMulAdd(kf, lit(0x1.0bfbe8p-15f / kN), dl));
-  // q(r) = 1/2 + r/6 + r^2/24 (+ r^3/120 for N = 8)
+  return {hn::BitCast(DI(), t), kf, hn::NegMulAdd(kf, hn::Set(df, 0x1.62ep-1f / kN), d)};
+}
+HWY_INLINE VF LnTwoLow() { return hn::Set(DF(), 0x1.0bfbe8p-15f / static_cast<float>(kTableSize)); }  // L_lo
+HWY_INLINE VF TaylorQ(VF r) {
+  const DF df;
+  const auto lit = [&](float c) { return hn::Set(df, c); };
   VF q;
   if constexpr (kTableBits == 3)
     q = hn::MulAdd(hn::MulAdd(lit(0x1.111112p-7f), r, lit(0x1.555556p-5f)), r, lit(0x1.555556p-3f));
   else
     q = hn::MulAdd(lit(0x1.555556p-5f), r, lit(0x1.555556p-3f));
-  q = hn::MulAdd(q, r, lit(0.5f));
-  const VF p = hn::MulAdd(hn::Mul(r, r), q, r);
-
-  const auto bits = hn::BitCast(di, t);  // 0x4B400000 + k'
-  const auto j = hn::And(bits, hn::Set(di, kTableSize - 1));
-  VF hi, lo;
+  return hn::MulAdd(q, r, lit(0.5f));
+}
+HWY_INLINE ExpPair TableEntry(VI bits) {
+  const DF df;
+  const auto j = hn::And(bits, hn::Set(DI(), kTableSize - 1));
   if constexpr (kFloatLanes >= kTableSize) {
     const auto idx = hn::IndicesFromVec(df, j);
-    hi = hn::TableLookupLanes(hn::Load(df, kTable.hi), idx);
-    lo = hn::TableLookupLanes(hn::Load(df, kTable.lo), idx);
+    return {hn::TableLookupLanes(hn::Load(df, kTable.hi), idx), hn::TableLookupLanes(hn::Load(df, kTable.lo), idx)};
   } else {
-    hi = hn::GatherIndex(df, kTable.hi, j);
-    lo = hn::GatherIndex(df, kTable.lo, j);
+    return {hn::GatherIndex(df, kTable.hi, j), hn::GatherIndex(df, kTable.lo, j)};
   }
-  const VF el = hn::MulAdd(p, hi, hn::MulAdd(p, lo, lo));
-  // 2^(k+s): (k' + (127 + s) N) >> log2 N = k + s + 127, its biased exponent.
-  const auto biased = hn::ShiftRight<kTableBits>(hn::Add(bits, bias));
-  const VF scale = hn::BitCast(df, hn::ShiftLeft<23>(biased));
-  return {hn::Mul(hi, scale), hn::Mul(el, scale)};
+}
+// 2^(k+s): (k' + (127 + s) N) >> log2 N = k + s + 127, its biased exponent.
+HWY_INLINE VF PowerOfTwo(VI bits, VI bias) {
+  return hn::BitCast(DF(), hn::ShiftLeft<23>(hn::ShiftRight<kTableBits>(hn::Add(bits, bias))));
+}
+
+// e^(dh + dl) 2^s = hi + lo (the analysis at the top), bias = BiasFor(s) in every lane.
+HWY_INLINE ExpPair ScaledExp(VF dh, VF dl, VI bias) {
+  const Reduced k = Reduce(dh);
+  const VF r = hn::Add(k.r1, hn::NegMulAdd(k.kf, LnTwoLow(), dl));
+  const VF p = hn::MulAdd(hn::Mul(r, r), TaylorQ(r), r);
+  const ExpPair t = TableEntry(k.bits);
+  const VF el = hn::MulAdd(p, t.hi, hn::MulAdd(p, t.lo, t.lo));
+  const VF scale = PowerOfTwo(k.bits, bias);
+  return {hn::Mul(t.hi, scale), hn::Mul(el, scale)};
 }
 
 // e^t - 1 = hi + lo for -26 <= t <= 0 (the elu family's negative side), within 2^-27.6
@@ -151,42 +165,18 @@ HWY_INLINE ExpPair ScaledExp(VF dh, VF dl, VI bias) {
 // relative to |t|: truncation t^4 / 120 <= 2^-29 (N = 8: t^5 / 720, 2^-32), roundings
 // 2^-30.
 HWY_INLINE ExpPair Expm1(VF t) {
-  const DF df;
-  const DI di;
-  const auto lit = [&](float c) { return hn::Set(df, c); };
-  constexpr float kN = static_cast<float>(kTableSize);
-  const VF shifter = lit(0x1.8p23f), one = lit(1.0f);
-  const VF tt = hn::MulAdd(t, lit(kN * 1.44269504088896341f), shifter);  // 1.5 * 2^23 + k'
-  const VF kf = hn::Sub(tt, shifter);
-  const VF r1 = hn::NegMulAdd(kf, lit(0x1.62ep-1f / kN), t);  // exact
-  const VF r_lo = hn::Mul(kf, lit(-0x1.0bfbe8p-15f / kN));
-  const VF r = hn::Add(r1, r_lo);
-  VF q;
-  if constexpr (kTableBits == 3)
-    q = hn::MulAdd(hn::MulAdd(lit(0x1.111112p-7f), r, lit(0x1.555556p-5f)), r, lit(0x1.555556p-3f));
-  else
-    q = hn::MulAdd(lit(0x1.555556p-5f), r, lit(0x1.555556p-3f));
-  q = hn::MulAdd(q, r, lit(0.5f));
-  const VF p_lo = hn::MulAdd(hn::Mul(r, r), q, r_lo);
-
-  const auto bits = hn::BitCast(di, tt);
-  const auto j = hn::And(bits, hn::Set(di, kTableSize - 1));
-  VF hi, lo;
-  if constexpr (kFloatLanes >= kTableSize) {
-    const auto idx = hn::IndicesFromVec(df, j);
-    hi = hn::TableLookupLanes(hn::Load(df, kTable.hi), idx);
-    lo = hn::TableLookupLanes(hn::Load(df, kTable.lo), idx);
-  } else {
-    hi = hn::GatherIndex(df, kTable.hi, j);
-    lo = hn::GatherIndex(df, kTable.lo, j);
-  }
-  const auto biased = hn::ShiftRight<kTableBits>(hn::Add(bits, hn::Set(di, BiasFor(0))));
-  const VF scale = hn::BitCast(df, hn::ShiftLeft<23>(biased));
-  const VF h = hn::Mul(hi, scale), l = hn::Mul(lo, scale);
+  const VF one = hn::Set(DF(), 1.0f);
+  const Reduced k = Reduce(t);
+  const VF r_lo = hn::Mul(k.kf, hn::Neg(LnTwoLow()));
+  const VF r = hn::Add(k.r1, r_lo);
+  const VF p_lo = hn::MulAdd(hn::Mul(r, r), TaylorQ(r), r_lo);
+  const ExpPair e = TableEntry(k.bits);
+  const VF scale = PowerOfTwo(k.bits, hn::Set(DI(), BiasFor(0)));
+  const VF h = hn::Mul(e.hi, scale), l = hn::Mul(e.lo, scale);
   const VF a = hn::Sub(h, one);
   const VF a_err = hn::Sub(h, hn::Add(a, one));  // Fast2Sum(-1, h)
-  const VF b = hn::Mul(h, r1);
-  const VF b_err = hn::MulSub(h, r1, b);
+  const VF b = hn::Mul(h, k.r1);
+  const VF b_err = hn::MulSub(h, k.r1, b);
   const VF c = hn::MulAdd(h, p_lo, hn::MulAdd(l, r, l));
   const VF sum = hn::Add(a, b);
   const VF sum_err = hn::Sub(b, hn::Sub(sum, a));  // Fast2Sum(a, b)

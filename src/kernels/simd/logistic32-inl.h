@@ -49,6 +49,13 @@ using exp32::DF;
 using exp32::DI;
 using exp32::VF;
 
+// a + b = sum + err exactly (Knuth's TwoSum, any magnitudes).
+HWY_INLINE VF TwoSum(VF a, VF b, VF& err) {
+  const VF sum = hn::Add(a, b), bb = hn::Sub(sum, a);
+  err = hn::Add(hn::Sub(a, hn::Sub(sum, bb)), hn::Sub(b, bb));
+  return sum;
+}
+
 // Lanes with |x| above this take the double route (see the top).
 constexpr float kMaxArg = 75.0f;
 
@@ -164,11 +171,6 @@ HWY_INLINE Product MishFactor(VF x) {
   const exp32::ExpPair ep = exp32::ScaledExp(hn::Neg(ax), hn::Zero(d), hn::Set(DI(), exp32::BiasFor(0)));
   const VF e1 = hn::Add(ep.hi, ep.lo);
   const VF e1_err = hn::Sub(ep.lo, hn::Sub(e1, ep.hi));
-  const auto two_sum = [](VF a, VF b, VF& err) {
-    const VF sum = hn::Add(a, b), bb = hn::Sub(sum, a);
-    err = hn::Add(hn::Sub(a, hn::Sub(sum, bb)), hn::Sub(b, bb));
-    return sum;
-  };
   // e^2 = v + v_lo; 2e = 2 e1 + 2 e1_err exactly.
   const VF v = hn::Mul(e1, e1);
   const VF v_lo = hn::MulAdd(hn::Add(e1, e1), e1_err, hn::MulSub(e1, e1, v));
@@ -176,10 +178,10 @@ HWY_INLINE Product MishFactor(VF x) {
   // N = A + 2e: A = e^2 (x < 0) or 1; D = N + B: B = 2 (x < 0) or 2 e^2.
   const VF a = hn::IfThenElse(negative, v, lit(1.0f)), a_lo = hn::IfThenElseZero(negative, v_lo);
   VF n_err, d_err;
-  const VF nh = two_sum(a, hn::Add(e1, e1), n_err);
+  const VF nh = TwoSum(a, hn::Add(e1, e1), n_err);
   const VF nl = hn::Add(n_err, hn::MulAdd(lit(2.0f), e1_err, a_lo));
   const VF b = hn::IfThenElse(negative, lit(2.0f), hn::Add(v, v)), b_lo = hn::IfThenZeroElse(negative, hn::Add(v_lo, v_lo));
-  const VF dh = two_sum(nh, b, d_err);
+  const VF dh = TwoSum(nh, b, d_err);
   const VF dl = hn::Add(d_err, hn::Add(nl, b_lo));
   const VF q0 = hn::Div(nh, dh);
   const VF rem = hn::NegMulAdd(q0, dh, nh);  // exact
