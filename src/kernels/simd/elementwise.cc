@@ -1045,6 +1045,47 @@ HWY_INLINE hn::Mask<DFull> TimesX(VFull x, logistic32::Product s, hn::Mask<DFull
   return hn::And(in_range, hn::Or(zero, NormalAbove2m100(r)));
 }
 
+// RN((h + l) 2^-64) for a float pair h + l (|l| <= 2^-23 |h|, |h| <= 2^100) that a
+// caller computed scaled by 2^64 to keep it normal: tails whose result is tiny or
+// subnormal stay in float32 lanes. Where the result is at least 2^-125, RN(h + l) 2^-64
+// is exact scaling. Below, the result's grid is 2^-149, and rounding h 2^-64 onto it
+// and then adding l would round twice. Instead, in units of that grid (a = h 2^85 and
+// b = l 2^85, exact): m = round(a) and t = (a - m) + b (a - m exact, |a - m| <= 1/2),
+// and m moves by one where |t| > 1/2; so m is the nearest integer to a + b, and the
+// result's bits are m itself with h's sign (a float below 2^-125 is its multiple of
+// 2^-149 in the bit field, subnormal or not): correctly rounded but for t's own rounding
+// (2^-25 of a grid step) in a near-halfway case. No lane computes on a subnormal: that
+// measured 2.3 ns/element slower on Zen 4.
+HWY_INLINE VFull ScaleDownBy2p64(VFull h, VFull l) {
+  const DFull d;
+  const auto tiny = hn::Lt(hn::Abs(h), hn::Set(d, 0x1p-61f));
+  const VFull normal = hn::Mul(hn::IfThenZeroElse(tiny, hn::Add(h, l)), hn::Set(d, 0x1p-64f));
+  const VFull a = hn::Mul(hn::IfThenElseZero(tiny, hn::Abs(h)), hn::Set(d, 0x1p85f));
+  const VFull l_along = hn::IfThenElse(hn::Lt(h, hn::Zero(d)), hn::Neg(l), l);  // |h + l| = |h| + l_along
+  const VFull b = hn::Mul(hn::IfThenElseZero(tiny, l_along), hn::Set(d, 0x1p85f));
+  const VFull m = hn::Round(a);
+  const VFull t = hn::Add(hn::Sub(a, m), b);
+  const VFull half = hn::Set(d, 0.5f), one = hn::Set(d, 1.0f);
+  const VFull moved = hn::Add(m, hn::IfThenElseZero(hn::Gt(t, half), one));
+  const VFull mag = hn::Sub(moved, hn::IfThenElseZero(hn::Lt(t, hn::Neg(half)), one));
+  const VFull bits = hn::BitCast(d, hn::ConvertTo(hn::RebindToSigned<DFull>(), mag));
+  return hn::IfThenElse(tiny, hn::CopySignToAbs(bits, h), normal);
+}
+
+// a e^(bh + bl) rounded once, for -110 <= bh <= 0 (|bl| <= 2^-24 |bh|) and |a| <= 2^36:
+// the tails where sigma(b) is e^b to within e^b (b < -66: 2^-95 relative) and the result
+// is tiny or subnormal. e^b 2^64 from exp32::ScaledExp (within eps_e, its 2^(k+64) a
+// normal float), normalized by Fast2Sum (|lo| < 2^-5 hi), times a as an exact pair
+// (FMA), then ScaleDownBy2p64: 0.5 ULP plus eps_e, as the sigma bodies. bh = -110
+// gives |a| e^-110 2^64 <= 2^-58.7 scaled, a result that rounds to +-0 from |a| < 2^8.7
+// on, which is what a caller clamping b at -110 relies on.
+HWY_INLINE VFull TimesExpTail(VFull a, VFull bh, VFull bl) {
+  const exp32::ExpPair e = exp32::ScaledExp(bh, bl, hn::Set(exp32::DI(), exp32::BiasFor(64)));
+  const VFull e1 = hn::Add(e.hi, e.lo), e1_err = hn::Sub(e.lo, hn::Sub(e1, e.hi));
+  const VFull h = hn::Mul(a, e1);
+  return ScaleDownBy2p64(h, hn::MulAdd(a, e1_err, hn::MulSub(a, e1, h)));
+}
+
 // Runs body(xv, dyv, out) -> the lanes whose out is final, for every vector of x (and
 // dy), the padded last one too, and the double route `wide` for the other lanes.
 template <class Body, class Wide>
@@ -1127,13 +1168,21 @@ struct FloatPairConstant {
 };
 
 // sigmoid: logistic32 on |x| <= kMaxArg; the forward also for every x > 0 (saturated to
-// 1), and the lanes below -kMaxArg (tiny and subnormal results) take the double route.
+// 1) and every finite x below -kMaxArg, where sigma(x) is e^x to 2^-108 (TimesExpTail,
+// x clamped at -110: y = +0 from x = -103.98 on); -inf and the derivative's tails take
+// the double route.
 template <>
 struct FloatPath<Sigmoid> {
   static bool Forward(const Params& p, const float* x, float* y, std::size_t n) {
-    ForwardPerLane<Sigmoid>(p, x, y, n, [](VFull xv, VFull& yv) {
+    const DFull d;
+    ForwardPerLane<Sigmoid>(p, x, y, n, [&](VFull xv, VFull& yv) {
       yv = logistic32::Forward(xv);
-      return hn::Ge(xv, hn::Set(DFull(), -logistic32::kMaxArg));
+      const auto in_range = hn::Ge(xv, hn::Set(d, -logistic32::kMaxArg));
+      const auto tail = hn::And(hn::Lt(xv, hn::Set(d, -logistic32::kMaxArg)), hn::IsFinite(xv));
+      if (HWY_LIKELY(hn::AllFalse(d, tail))) return in_range;
+      const VFull b = hn::IfThenElseZero(tail, hn::Max(xv, hn::Set(d, -110.0f)));
+      yv = hn::IfThenElse(tail, TimesExpTail(hn::Set(d, 1.0f), b, hn::Zero(d)), yv);
+      return hn::Or(in_range, tail);
     });
     return true;
   }
@@ -1155,20 +1204,29 @@ HWY_INLINE bool PowerOfTwoGain(double beta) {
 
 // swish's forward (silu at beta = 1) for a power-of-two gain: y = x sigma(b) rounded
 // once, within sigma's bound, where that is a normal float32 above 2^-100 or x = +-0
-// (y = x); x = +-inf and b < -kMaxArg take the double route. The derivative sigma(b)
-// (1 + b sigma(-b)) stays on the double route: next to its root (b = -1.2785) the float
-// pair's 2^-28 cancels to whole ULPs unless those lanes go the double route, and with
-// them the float32 body measured 1.0 against 1.15 ns/element, not worth a bound near
-// 1 ULP instead of 0.5.
+// (y = x), for b >= -64. For b in [-110, -64), sigma(b) is e^b to 2^-92 and y =
+// TimesExpTail(x, b) (|x| <= 110 2^20); those lanes compute sigma on 0, since sigma's
+// error terms below b = -64 are subnormal, which measured 2.5-3.3 against 0.56
+// ns/element on Zen 4. x = +-inf and b < -110 take the double route. The derivative
+// sigma(b) (1 + b sigma(-b)) stays on the double route: next to its root (b = -1.2785)
+// the float pair's 2^-28 cancels to whole ULPs unless those lanes go the double route,
+// and with them the float32 body measured 1.0 against 1.15 ns/element, not worth a bound
+// near 1 ULP instead of 0.5.
 template <>
 struct FloatPath<Swish> : ForwardOnlyFloatPath {
   static bool Forward(const Params& p, const float* x, float* y, std::size_t n) {
     if (!PowerOfTwoGain(p.v[0])) return false;
     const DFull d;
     const VFull beta = hn::Set(d, float(p.v[0]));
+    const VFull tail_start = hn::Set(d, -64.0f);
     ForwardPerLane<Swish>(p, x, y, n, [&](VFull xv, VFull& yv) {
       const VFull b = hn::Mul(xv, beta);
-      return TimesX(xv, logistic32::Sigma(b), hn::Ge(b, hn::Set(d, -logistic32::kMaxArg)), yv);
+      const auto in_range = hn::Ge(b, tail_start);  // NaN: the double route
+      const auto fine = TimesX(xv, logistic32::Sigma(hn::IfThenElseZero(in_range, b)), in_range, yv);
+      const auto tail = hn::And(hn::Lt(b, tail_start), hn::Ge(b, hn::Set(d, -110.0f)));
+      if (HWY_LIKELY(hn::AllFalse(d, tail))) return fine;
+      yv = hn::IfThenElse(tail, TimesExpTail(hn::IfThenElseZero(tail, xv), hn::IfThenElseZero(tail, b), hn::Zero(d)), yv);
+      return hn::Or(fine, tail);
     });
     return true;
   }
@@ -1177,9 +1235,11 @@ struct FloatPath<Swish> : ForwardOnlyFloatPath {
 // gelu's tanh form forward: y = x sigma(b), b = 2u = c x (1 + k x^2), c = 2 sqrt(2/pi)
 // and k = 0.044715 as float pairs (2^-48), x^2 and x (1 + k x^2) as exact or nearly
 // exact pairs (FMA), b normalized by Fast2Sum: within 2^-44 relative, which sigma's
-// sensitivity |b| sigma(-b) <= 75 keeps below 2^-37.8; then as swish's forward: within
-// 0.565 / 0.623 ULP. The derivative stays on the double route (a root at x = -0.75,
-// like swish's).
+// sensitivity |b| sigma(-b) <= 110 keeps below 2^-37.2; then as swish's forward: within
+// 0.565 / 0.623 ULP. Below x = -9 (b < -66, y < 2^-92, subnormal from x = -9.9 on) the
+// tail takes sigma(b) = e^b to 2^-95: y = TimesExpTail(x, b), b clamped at -110, where
+// y rounds to -0 anyway (|x| <= 12). The derivative
+// stays on the double route (a root at x = -0.75, like swish's).
 template <>
 struct FloatPath<GeluTanh> : ForwardOnlyFloatPath {
   static bool Forward(const Params& p, const float* x, float* y, std::size_t n) {
@@ -1188,11 +1248,12 @@ struct FloatPath<GeluTanh> : ForwardOnlyFloatPath {
     const VFull c1 = hn::Set(d, c.c1), c2 = hn::Set(d, c.c2), k1 = hn::Set(d, k.c1), k2 = hn::Set(d, k.c2);
     const VFull one = hn::Set(d, 1.0f);
     ForwardPerLane<GeluTanh>(p, x, y, n, [&](VFull x_in, VFull& yv) {
-      // Below x = -9 (y < 2^-92) the lanes take the double route, and compute on 0 here:
-      // their tiny intermediates measured several times slower on Zen 4. Above x = 9,
-      // sigma(b) is within 2^-95 of 1 and y = x: b is taken at 9 (x^3 would overflow).
+      // Above x = 9, sigma(b) is within 2^-95 of 1 and y = x: b is taken at 9 (x^3 would
+      // overflow). Below x = -12, y rounds to -0 and b is taken at -12.
+      // NaN and -inf compute on 0 and take the double route.
       const auto in_range = hn::Ge(x_in, hn::Set(d, -9.0f));
-      const VFull xv = hn::Min(hn::IfThenElseZero(in_range, x_in), hn::Set(d, 9.0f));
+      const auto tail = hn::And(hn::Lt(x_in, hn::Set(d, -9.0f)), hn::IsFinite(x_in));
+      const VFull xv = hn::IfThenElseZero(hn::Or(in_range, tail), hn::Clamp(x_in, hn::Set(d, -12.0f), hn::Set(d, 9.0f)));
       const VFull zh = hn::Mul(xv, xv), zl = hn::MulSub(xv, xv, zh);             // x^2
       const VFull ph = hn::Mul(k1, zh);                                            // k x^2 = ph + pl
       const VFull pl = hn::MulAdd(k1, zl, hn::MulAdd(k2, zh, hn::MulSub(k1, zh, ph)));
@@ -1202,14 +1263,24 @@ struct FloatPath<GeluTanh> : ForwardOnlyFloatPath {
       const logistic32::Product xw = logistic32::Multiply(xv, hn::Zero(d), wh, wl);  // x (1 + k x^2)
       const logistic32::Product b = logistic32::Multiply(xw.p, xw.corr, c1, c2);
       const VFull bh = hn::Add(b.p, b.corr), bl = hn::Sub(b.corr, hn::Sub(bh, b.p));  // Fast2Sum
-      return TimesX(x_in, logistic32::Sigma(bh, bl), in_range, yv);
+      // The tail's lanes compute sigma on 0: sigma(b < -75) has subnormal intermediates,
+      // measured several times slower on Zen 4.
+      const auto fine = TimesX(x_in, logistic32::Sigma(hn::IfThenElseZero(in_range, bh), hn::IfThenElseZero(in_range, bl)),
+                         in_range, yv);
+      if (hn::AllFalse(d, tail)) return fine;
+      const auto clamped = hn::Lt(bh, hn::Set(d, -110.0f));
+      const VFull dh = hn::Min(hn::Max(bh, hn::Set(d, -110.0f)), hn::Zero(d));
+      yv = hn::IfThenElse(tail, TimesExpTail(xv, dh, hn::IfThenZeroElse(clamped, bl)), yv);
+      return hn::Or(fine, tail);
     });
     return true;
   }
 };
 
 // mish's forward: x (q0 + t_lo) rounded once (logistic32::MishFactor), where that is a
-// normal float32 above 2^-100 (x >= -64) or x = +-0; other lanes take the double route.
+// normal float32 above 2^-100 (x >= -64) or x = +-0; below -64, tanh(softplus(x)) is
+// e^x to 2^-93 and y = TimesExpTail(x, x), x clamped at -110 (y = -0 from x = -107.3
+// on); -inf takes the double route.
 // The derivative t + x sigma(x) (1 - t^2) stays on the double route (a root at x =
 // -1.19, like swish's).
 template <>
@@ -1218,7 +1289,12 @@ struct FloatPath<Mish> : ForwardOnlyFloatPath {
     const DFull d;
     ForwardPerLane<Mish>(p, x, y, n, [&](VFull x_in, VFull& yv) {
       const auto in_range = hn::Ge(x_in, hn::Set(d, -64.0f));
-      return TimesX(x_in, logistic32::MishFactor(hn::IfThenElseZero(in_range, x_in)), in_range, yv);
+      const auto fine = TimesX(x_in, logistic32::MishFactor(hn::IfThenElseZero(in_range, x_in)), in_range, yv);
+      const auto tail = hn::And(hn::Lt(x_in, hn::Set(d, -64.0f)), hn::IsFinite(x_in));
+      if (HWY_LIKELY(hn::AllFalse(d, tail))) return fine;
+      const VFull xt = hn::IfThenElseZero(tail, hn::Max(x_in, hn::Set(d, -110.0f)));
+      yv = hn::IfThenElse(tail, TimesExpTail(xt, xt, hn::Zero(d)), yv);
+      return hn::Or(fine, tail);
     });
     return true;
   }
