@@ -8,6 +8,7 @@
 #include <hwy/targets.h>
 
 #include <activ/activ.hpp>
+#include <activ/threads.hpp>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -249,6 +250,29 @@ TEST(TensorSoftmaxRows, EveryAxisBitIdenticalToLastAxis) {
   }
 }
 
+
+// A tensor past the kernel's main-memory size (16 MiB: pass 2 then prefetches the next
+// row) on one thread, so that a single call sees all of it: every row, the declined
+// ones (NaN, +inf, all -inf) among them, gives the bits of the same row on its own.
+TEST(TensorSoftmaxRows, TensorFromMemoryBitIdenticalToSingleRows) {
+  const int threads = activ::num_threads();
+  activ::set_num_threads(1);
+  std::mt19937_64 rng(2026);
+  const std::size_t n = 1025, rows = 4200;  // 17.2 MB of float32
+  const auto kinds = rows_for(n, rng);
+  std::vector<float> x(rows * n), y(rows * n), one(n);
+  for (std::size_t r = 0; r < rows; ++r) std::memcpy(&x[r * n], kinds[r % kinds.size()].data(), n * sizeof(float));
+  for (const char* spec : {"softmax", "log_softmax"}) {
+    const activ::Activation a = activ::parse(spec);
+    a.forward(activ::ConstTensorView<float>(x.data(), {rows, n}), activ::TensorView<float>(y.data(), {rows, n}));
+    for (std::size_t r = 0; r < kinds.size(); ++r) {
+      a.forward(activ::ConstTensorView<float>(&x[r * n], {1, n}), activ::TensorView<float>(one.data(), {1, n}));
+      for (std::size_t rr = r; rr < rows; rr += kinds.size())
+        ASSERT_EQ(0, std::memcmp(&y[rr * n], one.data(), n * sizeof(float))) << spec << " row " << rr;
+    }
+  }
+  activ::set_num_threads(threads);
+}
 
 // The vectorised backwards (softmax.cc, "backward from the output" and "backward from
 // x") on every compiled target the machine runs: the rows of rows_for at several lengths
