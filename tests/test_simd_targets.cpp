@@ -350,7 +350,7 @@ TEST(SimdTargets, FloatRoutesGiveTheDoubleRoutesBits) {
 // kernels (x87, within a few float64 ULP, 2^-28 of a float32 ULP). The points: moderate
 // and log-uniform magnitudes of both signs, random bit patterns (every exponent), the
 // domain edges (+-75, +-80, 88, the double route's side included), the tails with tiny
-// and subnormal results (x in [-115, -60] and [-13, -8.5]), zeros, subnormals,
+// and subnormal results (|x| in [60, 115], x in [-13, -8.5]), zeros, subnormals,
 // infinities and NaN; dy = 1 measures f' itself, a random dy the one rounding of dy f'.
 double float_ulps_from(float got, double exact) {
   if (std::isnan(exact)) return std::isnan(got) ? 0 : std::numeric_limits<double>::infinity();
@@ -380,9 +380,10 @@ TEST(SimdTargets, FloatLaneTranscendentalsWithinTheirBounds) {
   for (int i = 0; i < 15000; ++i) x.push_back(moderate(gen));
   for (int i = 0; i < 15000; ++i) x.push_back((i % 2 ? -1.0f : 1.0f) * std::exp2(exponent(gen)));
   // The tails whose results are tiny or subnormal (TimesExpTail): sigmoid, silu and
-  // mish below -64 down to where they round to 0, gelu(tanh) below -9.
+  // mish below -64 down to where they round to 0, sigmoid' on both sides, gelu(tanh)
+  // below -9.
   std::uniform_real_distribution<float> far_left(-115.0f, -60.0f), gelu_left(-13.0f, -8.5f);
-  for (int i = 0; i < 6000; ++i) x.push_back(far_left(gen));
+  for (int i = 0; i < 6000; ++i) x.push_back(i % 3 == 2 ? -far_left(gen) : far_left(gen));
   for (int i = 0; i < 3000; ++i) x.push_back(gelu_left(gen));
   // Every exponent (x^3 and e^x overflow, products underflow).
   std::uniform_int_distribution<std::uint32_t> bits;
