@@ -1128,18 +1128,25 @@ HWY_INLINE void ForwardPerLane(const Params& p, const float* x, float* y, std::s
       [&](const float* xs, const float*, float* ys, std::size_t count) { ForwardWide<WideOp>(p, xs, ys, count); });
 }
 
-// derivative(x, g) sets f'(x) = g.p + g.corr and returns the lanes inside its domain;
-// dx = dy g is then rounded once, RN(dy g.p + RN(dy g.corr)), where that is a normal
-// float32 above 2^-100 (dy g.corr then rounds by 2^-150 at most, 2^-50 of dx); dy = +-0
-// gives dy g.p, a zero of the double route's sign; the other lanes (underflow, overflow,
-// dy not finite) take the double route.
+// Results and finished lanes of an out-of-line tail body (HWY_NOINLINE), returned by
+// value: taking the loop's result by reference would keep it in memory on the common
+// path as well (measured 10-20% slower for sigmoid and silu).
+struct Finished {
+  VFull y;
+  hn::Mask<DFull> done;
+};
+
 // The default `tail` of BackwardPerLane: no lanes beyond the derivative's domain.
 struct NoTail {
   HWY_INLINE hn::Mask<DFull> operator()(VFull, VFull, hn::Mask<DFull> done, VFull&) const { return done; }
 };
 
-// tail(xv, dyv, done, r) may finish lanes that are not `done` (writing their r) and
-// returns the lanes finished.
+// derivative(x, g) sets f'(x) = g.p + g.corr and returns the lanes inside its domain;
+// dx = dy g is then rounded once, RN(dy g.p + RN(dy g.corr)), where that is a normal
+// float32 above 2^-100 (dy g.corr then rounds by 2^-150 at most, 2^-50 of dx); dy = +-0
+// gives dy g.p, a zero of the double route's sign; then tail(xv, dyv, done, r) may
+// finish lanes that are not `done` (writing their r) and returns the lanes finished; the
+// other lanes (underflow, overflow, dy not finite) take the double route.
 template <class WideOp, class Derivative, class Tail = NoTail>
 HWY_INLINE void BackwardPerLane(const Params& p, const float* x, const float* dy, float* dx, std::size_t n,
                                 Derivative&& derivative, Tail&& tail = Tail()) {
@@ -1185,16 +1192,36 @@ struct FloatPairConstant {
 template <>
 struct FloatPath<Sigmoid> {
   static constexpr float kTailStart = 64.0f;
+  // Vectors with a lane beyond -kTailStart (or NaN), out of line (Finished), as the other
+  // tails below: inlined, the tail's code slowed the common vectors by 15-40%.
+  static HWY_NOINLINE Finished ForwardMixed(VFull xv) {
+    const DFull d;
+    const auto in_range = hn::Ge(xv, hn::Set(d, -kTailStart));  // NaN: the double route
+    const VFull y = logistic32::Forward(hn::IfThenElseZero(in_range, xv));
+    const auto tail = hn::And(hn::Lt(xv, hn::Set(d, -kTailStart)), hn::IsFinite(xv));
+    const VFull b = hn::IfThenElseZero(tail, hn::Max(xv, hn::Set(d, -110.0f)));
+    return {hn::IfThenElse(tail, TimesExpTail(hn::Set(d, 1.0f), b, hn::Zero(d)), y), hn::Or(in_range, tail)};
+  }
+  static HWY_NOINLINE Finished BackwardTail(VFull xv, VFull dyv, hn::Mask<DFull> done, VFull r) {
+    const DFull d;
+    const VFull ax = hn::Abs(xv);
+    const auto tail = hn::AndNot(done, hn::And(hn::And(hn::Gt(ax, hn::Set(d, kTailStart)), hn::Le(ax, hn::Set(d, 110.0f))),
+                                               hn::Le(hn::Abs(dyv), hn::Set(d, 0x1p36f))));
+    if (hn::AllFalse(d, tail)) return {r, done};
+    const VFull b = hn::Neg(hn::IfThenElseZero(tail, ax));
+    return {hn::IfThenElse(tail, TimesExpTail(hn::IfThenElseZero(tail, dyv), b, hn::Zero(d)), r), hn::Or(done, tail)};
+  }
   static bool Forward(const Params& p, const float* x, float* y, std::size_t n) {
     const DFull d;
     ForwardPerLane<Sigmoid>(p, x, y, n, [&](VFull xv, VFull& yv) {
-      const auto in_range = hn::Ge(xv, hn::Set(d, -kTailStart));  // NaN: the double route
-      yv = logistic32::Forward(hn::IfThenElseZero(in_range, xv));
-      const auto tail = hn::And(hn::Lt(xv, hn::Set(d, -kTailStart)), hn::IsFinite(xv));
-      if (HWY_LIKELY(hn::AllFalse(d, tail))) return in_range;
-      const VFull b = hn::IfThenElseZero(tail, hn::Max(xv, hn::Set(d, -110.0f)));
-      yv = hn::IfThenElse(tail, TimesExpTail(hn::Set(d, 1.0f), b, hn::Zero(d)), yv);
-      return hn::Or(in_range, tail);
+      const auto in_range = hn::Ge(xv, hn::Set(d, -kTailStart));
+      if (HWY_UNLIKELY(!hn::AllTrue(d, in_range))) {
+        const Finished f = ForwardMixed(xv);
+        yv = f.y;
+        return f.done;
+      }
+      yv = logistic32::Forward(xv);
+      return in_range;
     });
     return true;
   }
@@ -1203,19 +1230,13 @@ struct FloatPath<Sigmoid> {
     BackwardPerLane<Sigmoid>(
         p, x, dy, dx, n,
         [&](VFull xv, logistic32::Product& g) {
-          const auto inside = Within(xv, kTailStart);
-          g = logistic32::Derivative(hn::IfThenElseZero(inside, xv));
-          return inside;
+          g = logistic32::Derivative(xv);
+          return Within(xv, kTailStart);
         },
-        [&](VFull xv, VFull dyv, hn::Mask<DFull> done, VFull& r) {
-          const VFull ax = hn::Abs(xv);
-          const auto tail = hn::AndNot(done, hn::And(hn::And(hn::Gt(ax, hn::Set(d, kTailStart)),
-                                                               hn::Le(ax, hn::Set(d, 110.0f))),
-                                                      hn::Le(hn::Abs(dyv), hn::Set(d, 0x1p36f))));
-          if (hn::AllFalse(d, tail)) return done;
-          const VFull b = hn::Neg(hn::IfThenElseZero(tail, ax));
-          r = hn::IfThenElse(tail, TimesExpTail(hn::IfThenElseZero(tail, dyv), b, hn::Zero(d)), r);
-          return hn::Or(done, tail);
+        [](VFull xv, VFull dyv, hn::Mask<DFull> done, VFull& r) {
+          const Finished f = BackwardTail(xv, dyv, done, r);
+          r = f.y;
+          return f.done;
         });
     return true;
   }
@@ -1244,17 +1265,28 @@ struct FloatPath<Swish> : ForwardOnlyFloatPath {
     if (!PowerOfTwoGain(p.v[0])) return false;
     const DFull d;
     const VFull beta = hn::Set(d, float(p.v[0]));
-    const VFull tail_start = hn::Set(d, -64.0f);
     ForwardPerLane<Swish>(p, x, y, n, [&](VFull xv, VFull& yv) {
       const VFull b = hn::Mul(xv, beta);
-      const auto in_range = hn::Ge(b, tail_start);  // NaN: the double route
-      const auto fine = TimesX(xv, logistic32::Sigma(hn::IfThenElseZero(in_range, b)), in_range, yv);
-      const auto tail = hn::And(hn::Lt(b, tail_start), hn::Ge(b, hn::Set(d, -110.0f)));
-      if (HWY_LIKELY(hn::AllFalse(d, tail))) return fine;
-      yv = hn::IfThenElse(tail, TimesExpTail(hn::IfThenElseZero(tail, xv), hn::IfThenElseZero(tail, b), hn::Zero(d)), yv);
-      return hn::Or(fine, tail);
+      const auto in_range = hn::Ge(b, hn::Set(d, kTailStart));  // NaN: the double route
+      if (HWY_UNLIKELY(!hn::AllTrue(d, in_range))) {
+        const Finished f = ForwardMixed(xv, b);
+        yv = f.y;
+        return f.done;
+      }
+      return TimesX(xv, logistic32::Sigma(b), in_range, yv);
     });
     return true;
+  }
+  static constexpr float kTailStart = -64.0f;
+  // Vectors with a lane below b = kTailStart (or NaN), out of line (see sigmoid's).
+  static HWY_NOINLINE Finished ForwardMixed(VFull xv, VFull b) {
+    const DFull d;
+    const auto in_range = hn::Ge(b, hn::Set(d, kTailStart));
+    VFull y;
+    const auto fine = TimesX(xv, logistic32::Sigma(hn::IfThenElseZero(in_range, b)), in_range, y);
+    const auto tail = hn::And(hn::Lt(b, hn::Set(d, kTailStart)), hn::Ge(b, hn::Set(d, -110.0f)));
+    const VFull yt = TimesExpTail(hn::IfThenElseZero(tail, xv), hn::IfThenElseZero(tail, b), hn::Zero(d));
+    return {hn::IfThenElse(tail, yt, y), hn::Or(fine, tail)};
   }
 };
 
@@ -1264,40 +1296,62 @@ struct FloatPath<Swish> : ForwardOnlyFloatPath {
 // sensitivity |b| sigma(-b) <= 110 keeps below 2^-37.2; then as swish's forward: within
 // 0.565 / 0.623 ULP. Below x = -9 (b < -66, y < 2^-92, subnormal from x = -9.9 on) the
 // tail takes sigma(b) = e^b to 2^-95: y = TimesExpTail(x, b), b clamped at -110, where
-// y rounds to -0 anyway (|x| <= 12). The derivative
-// stays on the double route (a root at x = -0.75, like swish's).
+// y rounds to -0 anyway (|x| <= 12). The derivative stays on the double route (a root
+// at x = -0.75, like swish's).
 template <>
 struct FloatPath<GeluTanh> : ForwardOnlyFloatPath {
+  struct Constants {
+    VFull c1, c2, k1, k2;
+  };
+  // b = c x (1 + k x^2) as bh + bl (Fast2Sum), for |x| <= 12.
+  static HWY_INLINE void Arg(VFull xv, const Constants& k, VFull& bh, VFull& bl) {
+    const DFull d;
+    const VFull zh = hn::Mul(xv, xv), zl = hn::MulSub(xv, xv, zh);                // x^2
+    const VFull ph = hn::Mul(k.k1, zh);                                             // k x^2 = ph + pl
+    const VFull pl = hn::MulAdd(k.k1, zl, hn::MulAdd(k.k2, zh, hn::MulSub(k.k1, zh, ph)));
+    VFull w_err;
+    const VFull wh = logistic32::TwoSum(hn::Set(d, 1.0f), ph, w_err);              // 1 + k x^2
+    const VFull wl = hn::Add(w_err, pl);
+    const logistic32::Product xw = logistic32::Multiply(xv, hn::Zero(d), wh, wl);  // x (1 + k x^2)
+    const logistic32::Product b = logistic32::Multiply(xw.p, xw.corr, k.c1, k.c2);
+    bh = hn::Add(b.p, b.corr);
+    bl = hn::Sub(b.corr, hn::Sub(bh, b.p));
+  }
+  // Vectors with a lane below -9 (or NaN), out of line (see sigmoid's). Below x = -12,
+  // y rounds to -0 and b is taken at -12; NaN and -inf compute on 0 and take the double
+  // route. The tail's lanes compute sigma on 0: sigma(b < -75) has subnormal
+  // intermediates, measured several times slower on Zen 4.
+  static HWY_NOINLINE Finished ForwardMixed(VFull x_in, const Constants& k) {
+    const DFull d;
+    const auto in_range = hn::Ge(x_in, hn::Set(d, -9.0f));
+    const auto tail = hn::And(hn::Lt(x_in, hn::Set(d, -9.0f)), hn::IsFinite(x_in));
+    const VFull xv =
+        hn::IfThenElseZero(hn::Or(in_range, tail), hn::Clamp(x_in, hn::Set(d, -12.0f), hn::Set(d, 9.0f)));
+    VFull bh, bl;
+    Arg(xv, k, bh, bl);
+    const logistic32::Product s = logistic32::Sigma(hn::IfThenElseZero(in_range, bh), hn::IfThenElseZero(in_range, bl));
+    VFull y;
+    const auto fine = TimesX(x_in, s, in_range, y);
+    const auto clamped = hn::Lt(bh, hn::Set(d, -110.0f));
+    const VFull dh = hn::Min(hn::Max(bh, hn::Set(d, -110.0f)), hn::Zero(d));
+    return {hn::IfThenElse(tail, TimesExpTail(xv, dh, hn::IfThenZeroElse(clamped, bl)), y), hn::Or(fine, tail)};
+  }
   static bool Forward(const Params& p, const float* x, float* y, std::size_t n) {
     const FloatPairConstant c(2 * GeluTanh::kSqrt2OverPi), k(GeluTanh::kCubic);
     const DFull d;
-    const VFull c1 = hn::Set(d, c.c1), c2 = hn::Set(d, c.c2), k1 = hn::Set(d, k.c1), k2 = hn::Set(d, k.c2);
-    const VFull one = hn::Set(d, 1.0f);
+    const Constants kv{hn::Set(d, c.c1), hn::Set(d, c.c2), hn::Set(d, k.c1), hn::Set(d, k.c2)};
     ForwardPerLane<GeluTanh>(p, x, y, n, [&](VFull x_in, VFull& yv) {
-      // Above x = 9, sigma(b) is within 2^-95 of 1 and y = x: b is taken at 9 (x^3 would
-      // overflow). Below x = -12, y rounds to -0 and b is taken at -12.
-      // NaN and -inf compute on 0 and take the double route.
       const auto in_range = hn::Ge(x_in, hn::Set(d, -9.0f));
-      const auto tail = hn::And(hn::Lt(x_in, hn::Set(d, -9.0f)), hn::IsFinite(x_in));
-      const VFull xv = hn::IfThenElseZero(hn::Or(in_range, tail), hn::Clamp(x_in, hn::Set(d, -12.0f), hn::Set(d, 9.0f)));
-      const VFull zh = hn::Mul(xv, xv), zl = hn::MulSub(xv, xv, zh);             // x^2
-      const VFull ph = hn::Mul(k1, zh);                                            // k x^2 = ph + pl
-      const VFull pl = hn::MulAdd(k1, zl, hn::MulAdd(k2, zh, hn::MulSub(k1, zh, ph)));
-      VFull w_err;
-      const VFull wh = logistic32::TwoSum(one, ph, w_err);                        // 1 + k x^2
-      const VFull wl = hn::Add(w_err, pl);
-      const logistic32::Product xw = logistic32::Multiply(xv, hn::Zero(d), wh, wl);  // x (1 + k x^2)
-      const logistic32::Product b = logistic32::Multiply(xw.p, xw.corr, c1, c2);
-      const VFull bh = hn::Add(b.p, b.corr), bl = hn::Sub(b.corr, hn::Sub(bh, b.p));  // Fast2Sum
-      // The tail's lanes compute sigma on 0: sigma(b < -75) has subnormal intermediates,
-      // measured several times slower on Zen 4.
-      const auto fine = TimesX(x_in, logistic32::Sigma(hn::IfThenElseZero(in_range, bh), hn::IfThenElseZero(in_range, bl)),
-                         in_range, yv);
-      if (hn::AllFalse(d, tail)) return fine;
-      const auto clamped = hn::Lt(bh, hn::Set(d, -110.0f));
-      const VFull dh = hn::Min(hn::Max(bh, hn::Set(d, -110.0f)), hn::Zero(d));
-      yv = hn::IfThenElse(tail, TimesExpTail(xv, dh, hn::IfThenZeroElse(clamped, bl)), yv);
-      return hn::Or(fine, tail);
+      if (HWY_UNLIKELY(!hn::AllTrue(d, in_range))) {
+        const Finished f = ForwardMixed(x_in, kv);
+        yv = f.y;
+        return f.done;
+      }
+      // Above x = 9, sigma(b) is within 2^-95 of 1 and y = x: b is taken at 9 (x^3 would
+      // overflow).
+      VFull bh, bl;
+      Arg(hn::Min(x_in, hn::Set(d, 9.0f)), kv, bh, bl);
+      return TimesX(x_in, logistic32::Sigma(bh, bl), in_range, yv);
     });
     return true;
   }
@@ -1314,15 +1368,25 @@ struct FloatPath<Mish> : ForwardOnlyFloatPath {
   static bool Forward(const Params& p, const float* x, float* y, std::size_t n) {
     const DFull d;
     ForwardPerLane<Mish>(p, x, y, n, [&](VFull x_in, VFull& yv) {
-      const auto in_range = hn::Ge(x_in, hn::Set(d, -64.0f));
-      const auto fine = TimesX(x_in, logistic32::MishFactor(hn::IfThenElseZero(in_range, x_in)), in_range, yv);
-      const auto tail = hn::And(hn::Lt(x_in, hn::Set(d, -64.0f)), hn::IsFinite(x_in));
-      if (HWY_LIKELY(hn::AllFalse(d, tail))) return fine;
-      const VFull xt = hn::IfThenElseZero(tail, hn::Max(x_in, hn::Set(d, -110.0f)));
-      yv = hn::IfThenElse(tail, TimesExpTail(xt, xt, hn::Zero(d)), yv);
-      return hn::Or(fine, tail);
+      const auto in_range = hn::Ge(x_in, hn::Set(d, -64.0f));  // NaN: the double route
+      if (HWY_UNLIKELY(!hn::AllTrue(d, in_range))) {
+        const Finished f = ForwardMixed(x_in);
+        yv = f.y;
+        return f.done;
+      }
+      return TimesX(x_in, logistic32::MishFactor(x_in), in_range, yv);
     });
     return true;
+  }
+  // Vectors with a lane below -64 (or NaN), out of line (see sigmoid's).
+  static HWY_NOINLINE Finished ForwardMixed(VFull x_in) {
+    const DFull d;
+    const auto in_range = hn::Ge(x_in, hn::Set(d, -64.0f));
+    VFull y;
+    const auto fine = TimesX(x_in, logistic32::MishFactor(hn::IfThenElseZero(in_range, x_in)), in_range, y);
+    const auto tail = hn::And(hn::Lt(x_in, hn::Set(d, -64.0f)), hn::IsFinite(x_in));
+    const VFull xt = hn::IfThenElseZero(tail, hn::Max(x_in, hn::Set(d, -110.0f)));
+    return {hn::IfThenElse(tail, TimesExpTail(xt, xt, hn::Zero(d)), y), hn::Or(fine, tail)};
   }
 };
 

@@ -321,8 +321,7 @@ void Row(const float* x, float* y, std::size_t n, float sign, float max, double 
     const V v = hn::LoadU(d, scratch + at);
     return DemoteToFloat(dh, kLog ? hn::Sub(v, kv) : hn::Mul(v, kv));
   };
-  i = 0;
-  for (; i + step <= n; i += step) hn::StoreU(finish(i), dh, y + i);
+  for (i = 0; i + step <= n; i += step) hn::StoreU(finish(i), dh, y + i);
   if (i < n) StoreTail(dh, finish(i), y + i, n - i);
 }
 
