@@ -1135,6 +1135,11 @@ struct Finished {
   VFull y;
   hn::Mask<DFull> done;
 };
+// Hands a Finished to a per-lane body: its result into y, its lanes as the return value.
+HWY_INLINE hn::Mask<DFull> Take(const Finished& f, VFull& y) {
+  y = f.y;
+  return f.done;
+}
 
 // The default `tail` of BackwardPerLane: no lanes beyond the derivative's domain.
 struct NoTail {
@@ -1217,11 +1222,7 @@ struct FloatPath<Sigmoid> {
     const DFull d;
     ForwardPerLane<Sigmoid>(p, x, y, n, [&](VFull xv, VFull& yv) {
       const auto in_range = hn::Ge(xv, hn::Set(d, -kTailStart));
-      if (HWY_UNLIKELY(!hn::AllTrue(d, in_range))) {
-        const Finished f = ForwardMixed(xv);
-        yv = f.y;
-        return f.done;
-      }
+      if (HWY_UNLIKELY(!hn::AllTrue(d, in_range))) return Take(ForwardMixed(xv), yv);
       yv = logistic32::Forward(xv);
       return in_range;
     });
@@ -1235,9 +1236,7 @@ struct FloatPath<Sigmoid> {
           return Within(xv, kTailStart);
         },
         [](VFull xv, VFull dyv, hn::Mask<DFull> done, VFull& r) {
-          const Finished f = BackwardTail(xv, dyv, done, r);
-          r = f.y;
-          return f.done;
+          return Take(BackwardTail(xv, dyv, done, r), r);
         });
     return true;
   }
@@ -1269,11 +1268,7 @@ struct FloatPath<Swish> : ForwardOnlyFloatPath {
     ForwardPerLane<Swish>(p, x, y, n, [&](VFull xv, VFull& yv) {
       const VFull b = hn::Mul(xv, beta);
       const auto in_range = hn::Ge(b, hn::Set(d, kTailStart));  // NaN: the double route
-      if (HWY_UNLIKELY(!hn::AllTrue(d, in_range))) {
-        const Finished f = ForwardMixed(xv, b);
-        yv = f.y;
-        return f.done;
-      }
+      if (HWY_UNLIKELY(!hn::AllTrue(d, in_range))) return Take(ForwardMixed(xv, b), yv);
       return TimesX(xv, logistic32::Sigma(b), in_range, yv);
     });
     return true;
@@ -1343,11 +1338,7 @@ struct FloatPath<GeluTanh> : ForwardOnlyFloatPath {
     const Constants kv{hn::Set(d, c.c1), hn::Set(d, c.c2), hn::Set(d, k.c1), hn::Set(d, k.c2)};
     ForwardPerLane<GeluTanh>(p, x, y, n, [&](VFull x_in, VFull& yv) {
       const auto in_range = hn::Ge(x_in, hn::Set(d, -9.0f));
-      if (HWY_UNLIKELY(!hn::AllTrue(d, in_range))) {
-        const Finished f = ForwardMixed(x_in, kv);
-        yv = f.y;
-        return f.done;
-      }
+      if (HWY_UNLIKELY(!hn::AllTrue(d, in_range))) return Take(ForwardMixed(x_in, kv), yv);
       // Above x = 9, sigma(b) is within 2^-95 of 1 and y = x: b is taken at 9 (x^3 would
       // overflow).
       VFull bh, bl;
@@ -1370,11 +1361,7 @@ struct FloatPath<Mish> : ForwardOnlyFloatPath {
     const DFull d;
     ForwardPerLane<Mish>(p, x, y, n, [&](VFull x_in, VFull& yv) {
       const auto in_range = hn::Ge(x_in, hn::Set(d, -64.0f));  // NaN: the double route
-      if (HWY_UNLIKELY(!hn::AllTrue(d, in_range))) {
-        const Finished f = ForwardMixed(x_in);
-        yv = f.y;
-        return f.done;
-      }
+      if (HWY_UNLIKELY(!hn::AllTrue(d, in_range))) return Take(ForwardMixed(x_in), yv);
       return TimesX(x_in, logistic32::MishFactor(x_in), in_range, yv);
     });
     return true;
