@@ -197,6 +197,59 @@ TEST(TensorSoftmaxRows, EveryTargetWithinBoundAndAxisIdentical) {
   hwy::SetSupportedTargetsForTest(0);
 }
 
+// The first axis's column kernel (each lane one row, no transpose) on every target:
+// groups of rows wider and narrower than a vector, lengths that do and do not fill the
+// last vector, rows on either side of the e^z / e^(z - m) switch (|max| = 60) side by
+// side in one vector, and declined rows (NaN, +inf, all -inf) inside a group, which the
+// block copy takes: every row bit-identical to the same row along the last axis, and
+// in place as well.
+TEST(TensorSoftmaxRows, FirstAxisColumnsBitIdenticalOnEveryTarget) {
+  std::mt19937_64 rng(88);
+  const std::size_t count = 83;  // a group of 64, then 19 rows: a vector and a part
+  for (const int64_t target : hwy::SupportedAndGeneratedTargets()) {
+    hwy::SetSupportedTargetsForTest(target);
+    for (const char* spec : {"softmax", "softmin", "softmax(temperature=0.5)"}) {
+      const std::string s(spec);
+      const std::string base = s.find('(') == std::string::npos ? s + "(" : s.substr(0, s.size() - 1) + ", ";
+      const activ::Activation last = activ::parse(base + "axis=-1)");
+      const activ::Activation first = activ::parse(base + "axis=0)");
+      for (const std::size_t n : {std::size_t{1}, std::size_t{7}, std::size_t{16}, std::size_t{17}, std::size_t{1025},
+                                  std::size_t{5000}}) {
+        std::vector<float> x(count * n), xt(count * n);
+        for (std::size_t r = 0; r < count; ++r) {
+          std::vector<float> row;
+          switch (r % 5) {
+            case 0: row = row_with(n, rng, 10, {}); break;
+            case 1: row = row_with(n, rng, 100, {}); break;
+            case 2: row = row_with(n, rng, 1, {60.1f}); break;
+            case 3: row = row_with(n, rng, 1, {59.9f, -kInf}); break;
+            default: row = row_with(n, rng, 1, {-59.9f, -60.1f}); break;
+          }
+          if (r == 5) row = row_with(n, rng, 1, {kNaN});
+          if (r == 30) row.assign(n, -kInf);
+          if (r == 70) row = row_with(n, rng, 1, {kInf});
+          for (std::size_t j = 0; j < n; ++j) x[r * n + j] = xt[j * count + r] = row[j];
+        }
+        std::vector<float> y(count * n), yt(count * n), inplace = xt;
+        last.forward(activ::ConstTensorView<float>(x.data(), {count, n}), activ::TensorView<float>(y.data(), {count, n}));
+        first.forward(activ::ConstTensorView<float>(xt.data(), {n, count}),
+                      activ::TensorView<float>(yt.data(), {n, count}));
+        first.forward(activ::ConstTensorView<float>(inplace.data(), {n, count}),
+                      activ::TensorView<float>(inplace.data(), {n, count}));
+        for (std::size_t r = 0; r < count; ++r)
+          for (std::size_t j = 0; j < n; ++j) {
+            ASSERT_EQ(0, std::memcmp(&y[r * n + j], &yt[j * count + r], sizeof(float)))
+                << hwy::TargetName(target) << " " << spec << " n=" << n << " row " << r << " element " << j << ": "
+                << yt[j * count + r] << " vs " << y[r * n + j];
+            ASSERT_EQ(0, std::memcmp(&y[r * n + j], &inplace[j * count + r], sizeof(float)))
+                << hwy::TargetName(target) << " " << spec << " in place, n=" << n << " row " << r << " element " << j;
+          }
+      }
+    }
+  }
+  hwy::SetSupportedTargetsForTest(0);
+}
+
 // y of an (rows, n) tensor along its last axis, and of the same data laid out as
 // (n, rows) along axis 0, as a 3-D (2, n, rows / 2) middle axis and through a strided
 // last-axis view: every layout must give the same bits.

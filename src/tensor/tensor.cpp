@@ -88,7 +88,7 @@ struct Walk {
   std::vector<Strides> strides;  // per operand
 };
 
-constexpr std::size_t kBatch = 64;  // rows of an inner block processed together
+constexpr std::size_t kBatch = 1024;  // rows of an inner block processed together
 
 // Calls fn(offsets, count, row_strides) for batches of rows: offsets[k] is operand k's
 // element offset of the batch's first row, row_strides[k] the step between its rows.
@@ -346,8 +346,8 @@ struct RowBlock {
   }
 };
 
-void softmax_strided_f32(const SoftmaxParams& p, std::size_t n, std::size_t count, Lane<const float> x,
-                         Lane<float> y) {
+void softmax_row_blocks_f32(const SoftmaxParams& p, std::size_t n, std::size_t count, Lane<const float> x,
+                            Lane<float> y) {
   const RowBlock b(n, count);
   thread_local std::vector<float> block;
   for (std::size_t r0 = 0; r0 < count; r0 += b.rows) {
@@ -355,6 +355,23 @@ void softmax_strided_f32(const SoftmaxParams& p, std::size_t n, std::size_t coun
     b.gather(x, r0, rows, block);
     for (std::size_t r = 0; r < rows; ++r) row_kernels().softmax_f32(p, b.row(block, r), b.row(block, r), n, 1);
     b.scatter(block, r0, rows, y);
+  }
+}
+
+void softmax_strided_f32(const SoftmaxParams& p, std::size_t n, std::size_t count, Lane<const float> x,
+                         Lane<float> y) {
+  const double inv_temperature = 1.0 / static_cast<double>(p.temperature);
+  if (x.rs != 1 || y.rs != 1 || p.log || !detail::simd::SoftmaxColumnsTake(n, inv_temperature))
+    return softmax_row_blocks_f32(p, n, count, x, y);
+  // Adjacent rows (the first axis): the column kernel, no transpose. A row it declines
+  // (a NaN, +inf, all -inf) takes the block copy and the row kernel's own fallback.
+  while (count > 0) {
+    const std::size_t done =
+        detail::simd::SoftmaxColumnsF32(x.p, x.es, y.p, y.es, n, count, static_cast<float>(p.sign), inv_temperature);
+    if (done == count) return;
+    if (done == 0) softmax_row_blocks_f32(p, n, 1, x, y);  // the first row is declined
+    const std::size_t next = done == 0 ? 1 : done;
+    x.p += next, y.p += next, count -= next;
   }
 }
 

@@ -31,6 +31,23 @@ std::size_t SoftmaxBackwardRowsF32(const float* y, const float* dy, float* dx, s
 std::size_t SoftmaxBackwardFromXRowsF32(const float* x, const float* dy, float* dx, std::size_t n, std::size_t rows,
                                         float sign, double temperature, bool log);
 
+// Rows side by side: row r's element j at x[r + j * x_stride] and y[r + j * y_stride], for
+// r < rows (the first axis of a tensor, and every axis whose rows are adjacent in
+// memory). The softmax of SoftmaxRowsF32 (not log_softmax), with the same bits for each
+// row, without a transpose. Takes only what SoftmaxColumnsTake accepts (else returns 0).
+// Stops at the first row SoftmaxRowsF32 would decline, without writing it or any row
+// after it, and returns its index (`rows` when all are done). x may equal y.
+std::size_t SoftmaxColumnsF32(const float* x, std::ptrdiff_t x_stride, float* y, std::ptrdiff_t y_stride,
+                              std::size_t n, std::size_t rows, float sign, double inv_temperature);
+// Rows per group of SoftmaxColumnsF32 (4 cache lines), and the longest row it takes
+// (its buffers grow with n; longer rows go through the transposing block copy).
+inline constexpr std::size_t kColumnsMax = 64, kColumnsMaxLength = std::size_t{1} << 16;
+// Whether SoftmaxColumnsF32 takes rows of length n at 1/T = inv_temperature (as the row
+// kernel, 1/T in [2^-60, 2^60]).
+inline bool SoftmaxColumnsTake(std::size_t n, double inv_temperature) {
+  return n <= kColumnsMaxLength && inv_temperature >= 0x1p-60 && inv_temperature <= 0x1p60;
+}
+
 // dst[c * dst_stride + r] = src[r * src_stride + c] for r < rows, c < cols (the block
 // copy of the softmax family's other axes); src and dst do not overlap. The loop order
 // favours src (src_in_memory) or dst: the side that is not in cache.
