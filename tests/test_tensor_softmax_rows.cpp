@@ -200,15 +200,16 @@ TEST(TensorSoftmaxRows, EveryTargetWithinBoundAndAxisIdentical) {
 // The first axis's column kernel (each lane one row, no transpose) on every target:
 // groups of rows wider and narrower than a vector, lengths that do and do not fill the
 // last vector, rows on either side of the e^z / e^(z - m) switch (|max| = 60) side by
-// side in one vector, and declined rows (NaN, +inf, all -inf) inside a group, which the
-// block copy takes: every row bit-identical to the same row along the last axis, and
-// in place as well.
+// side in one vector, and declined rows (NaN, +inf, all -inf, and for log_softmax one
+// whose other entries sum below 2^-60 of its max) inside a group, which the block copy
+// takes: every row bit-identical to the same row along the last axis, in place as well.
 TEST(TensorSoftmaxRows, FirstAxisColumnsBitIdenticalOnEveryTarget) {
   std::mt19937_64 rng(88);
   const std::size_t count = 83;  // a group of 64, then 19 rows: a vector and a part
   for (const int64_t target : hwy::SupportedAndGeneratedTargets()) {
     hwy::SetSupportedTargetsForTest(target);
-    for (const char* spec : {"softmax", "softmin", "softmax(temperature=0.5)"}) {
+    for (const char* spec :
+         {"softmax", "softmin", "softmax(temperature=0.5)", "log_softmax", "log_softmax(temperature=3)"}) {
       const std::string s(spec);
       const std::string base = s.find('(') == std::string::npos ? s + "(" : s.substr(0, s.size() - 1) + ", ";
       const activ::Activation last = activ::parse(base + "axis=-1)");
@@ -228,6 +229,7 @@ TEST(TensorSoftmaxRows, FirstAxisColumnsBitIdenticalOnEveryTarget) {
           if (r == 5) row = row_with(n, rng, 1, {kNaN});
           if (r == 30) row.assign(n, -kInf);
           if (r == 70) row = row_with(n, rng, 1, {kInf});
+          if (r == 50) row = row_with(n, rng, 1, {100.f});
           for (std::size_t j = 0; j < n; ++j) x[r * n + j] = xt[j * count + r] = row[j];
         }
         std::vector<float> y(count * n), yt(count * n), inplace = xt;

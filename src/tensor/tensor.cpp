@@ -361,13 +361,15 @@ void softmax_row_blocks_f32(const SoftmaxParams& p, std::size_t n, std::size_t c
 void softmax_strided_f32(const SoftmaxParams& p, std::size_t n, std::size_t count, Lane<const float> x,
                          Lane<float> y) {
   const double inv_temperature = 1.0 / static_cast<double>(p.temperature);
-  if (x.rs != 1 || y.rs != 1 || p.log || !detail::simd::SoftmaxColumnsTake(n, inv_temperature))
+  if (x.rs != 1 || y.rs != 1 || !detail::simd::SoftmaxColumnsTake(n, inv_temperature))
     return softmax_row_blocks_f32(p, n, count, x, y);
   // Adjacent rows (the first axis): the column kernel, no transpose. A row it declines
-  // (a NaN, +inf, all -inf) takes the block copy and the row kernel's own fallback.
+  // (a NaN, +inf, all -inf, a tiny t of log_softmax) takes the block copy and the row
+  // kernel's own fallback.
   while (count > 0) {
     const std::size_t done =
-        detail::simd::SoftmaxColumnsF32(x.p, x.es, y.p, y.es, n, count, static_cast<float>(p.sign), inv_temperature);
+        detail::simd::SoftmaxColumnsF32(x.p, x.es, y.p, y.es, n, count, static_cast<float>(p.sign), inv_temperature,
+                                        p.log);
     if (done == count) return;
     if (done == 0) softmax_row_blocks_f32(p, n, 1, x, y);  // the first row is declined
     const std::size_t next = done == 0 ? 1 : done;

@@ -230,17 +230,19 @@ HWY_INLINE RowMax MaxOfRow(const float* x, std::size_t n, float sign) {
   return {MaxLane(d, hn::Max(m0, m1)), !hn::AllFalse(d, nan)};
 }
 
-// Row constants for pass 2's float64 lanes (log_softmax's d).
+// Row constants for pass 2's float64 lanes (log_softmax's d): m for each half of the
+// float lanes (the column kernel's lanes are different rows).
 struct RowConst64 {
-  V m, inv_t, sign;
+  V m[kHalves], inv_t, sign;
 };
 
 // Pass 2 on one vector of float lanes at x[i] (xv), writing scratch[i...].
 // softmax: stores e 2^64 and adds it to `sum`. log_softmax: stores d (float64), adds
 // e 2^64 to `sum` where d < 0 and counts the maxima (d = 0) in `maxima`, so that
-// t = sum + maxima - 1 keeps its digits when it is tiny.
+// t = sum + maxima - 1 keeps its digits when it is tiny. sum and maxima: one vector
+// per half of the float lanes.
 template <bool kLog, Arg kArg>
-HWY_INLINE void ExpLanes(VF xv, double* out, const RowConst& c, const RowConst64& c64, V* sum, V& maxima) {
+HWY_INLINE void ExpLanes(VF xv, double* out, const RowConst& c, const RowConst64& c64, V* sum, V* maxima) {
   const D d;
   VF dh, dl;
   ReduceD<kArg>(xv, c, dh, dl);
@@ -249,10 +251,10 @@ HWY_INLINE void ExpLanes(VF xv, double* out, const RowConst& c, const RowConst64
     V ed = hn::Add(Widen(e.hi, h), Widen(e.lo, h));
     double* o = out + h * hn::Lanes(d);
     if constexpr (kLog) {
-      const V dz = hn::Mul(hn::Sub(hn::Mul(Widen(xv, h), c64.sign), c64.m), c64.inv_t);  // <= 0; -inf for z = -inf
+      const V dz = hn::Mul(hn::Sub(hn::Mul(Widen(xv, h), c64.sign), c64.m[h]), c64.inv_t);  // <= 0; -inf for z = -inf
       const auto below = hn::Lt(dz, hn::Zero(d));
       ed = hn::IfThenElseZero(below, ed);
-      maxima = hn::Add(maxima, hn::IfThenZeroElse(below, hn::Set(d, 1.0)));
+      maxima[h] = hn::Add(maxima[h], hn::IfThenZeroElse(below, hn::Set(d, 1.0)));
       hn::StoreU(dz, d, o);
     } else {
       hn::StoreU(ed, d, o);
@@ -314,10 +316,10 @@ void Row(const float* x, float* y, std::size_t n, float sign, float max, double 
                    hn::Set(df, static_cast<float>(inv_temperature - static_cast<double>(th))),
                    hn::Set(df, max + kMinD),
                    hn::Set(DI(), exp32::BiasFor(64 - big_k))};
-  const RowConst64 c64{hn::Set(d, static_cast<double>(max)), hn::Set(d, inv_temperature),
-                       hn::Set(d, static_cast<double>(sign))};
-  V sum[kHalves], maxima = hn::Zero(d);
-  for (V& s : sum) s = hn::Zero(d);
+  RowConst64 c64{{}, hn::Set(d, inv_temperature), hn::Set(d, static_cast<double>(sign))};
+  for (V& m : c64.m) m = hn::Set(d, static_cast<double>(max));
+  V sum[kHalves], maxima[kHalves];
+  for (std::size_t h = 0; h < kHalves; ++h) sum[h] = maxima[h] = hn::Zero(d);
   std::size_t i = 0;
   for (; i + fstep <= n; i += fstep) {
     if (prefetch) hwy::Prefetch(prefetch + i);
@@ -338,7 +340,9 @@ void Row(const float* x, float* y, std::size_t n, float sign, float max, double 
   if constexpr (kLog) {
     double below = s / scale;
     if (below < 0x1p-60) below = TailSum64(scratch, n);
-    k = std::log1p(below + (hn::GetLane(hn::SumOfLanes(d, maxima)) - 1.0));
+    V count = maxima[0];  // whole numbers: exact in any order
+    for (std::size_t h = 1; h < kHalves; ++h) count = hn::Add(count, maxima[h]);
+    k = std::log1p(below + (hn::GetLane(hn::SumOfLanes(d, count)) - 1.0));
   }
   const V kv = hn::Set(d, k);
   auto finish = [&](std::size_t at) {
@@ -423,17 +427,19 @@ struct GroupCopy {
   }
 };
 
-// Pass 2 on one vector of rows (its lanes at xb[slot * pitch], GroupCopy's slots): e
-// 2^64 into e[slot * fstep] as Row's scratch, and each row's sum into sums, in Row's
-// order. `copy` (the next group's) takes one step per vector.
-template <Arg kArg>
-HWY_INLINE void ColumnSums(const float* xb, std::size_t pitch, std::size_t n, const RowConst& c, float pad,
-                           double* e, double* sums, GroupCopy& copy) {
+// Pass 2 on one vector of rows (its lanes at xb[slot * pitch], GroupCopy's slots): what
+// Row's scratch receives (e 2^64, or log_softmax's d) into e[slot * fstep], each row's
+// sum into sums, in Row's order, and (log_softmax) its count of maxima into maxima.
+// `copy` (the next group's) takes one step per vector.
+template <bool kLog, Arg kArg>
+HWY_INLINE void ColumnSums(const float* xb, std::size_t pitch, std::size_t n, const RowConst& c,
+                           const RowConst64& c64, float pad, double* e, double* sums, double* counts,
+                           GroupCopy& copy) {
   const DF df;
   const D d;
   const std::size_t fstep = hn::Lanes(df), step = hn::Lanes(d), tail = n % fstep;
-  const RowConst64 c64{};  // log_softmax only
-  V maxima = hn::Zero(d);
+  V maxima[kHalves];
+  for (V& m : maxima) m = hn::Zero(d);
   HWY_ALIGN double part[hn::MaxLanes(df) * hn::MaxLanes(df)];  // [accumulator][row]
   HWY_ALIGN double junk[hn::MaxLanes(df)];
   for (std::size_t k = 0; k < fstep; ++k) {
@@ -441,10 +447,10 @@ HWY_INLINE void ColumnSums(const float* xb, std::size_t pitch, std::size_t n, co
     for (V& a : acc) a = hn::Zero(d);
     const std::size_t nq = (n + fstep - 1) / fstep;
     for (std::size_t i = k, slot = k * nq; i < n; i += fstep, ++slot) {
-      ExpLanes<false, kArg>(hn::LoadU(df, xb + slot * pitch), e + slot * fstep, c, c64, acc, maxima);
+      ExpLanes<kLog, kArg>(hn::LoadU(df, xb + slot * pitch), e + slot * fstep, c, c64, acc, maxima);
       copy.Step();
     }
-    if (tail != 0 && k >= tail) ExpLanes<false, kArg>(hn::Set(df, pad), junk, c, c64, acc, maxima);
+    if (tail != 0 && k >= tail) ExpLanes<kLog, kArg>(hn::Set(df, pad), junk, c, c64, acc, maxima);
     for (std::size_t h = 0; h < kHalves; ++h) hn::Store(acc[h], d, part + k * fstep + h * step);
   }
   // Row's total lane l is accumulator l + accumulator step + l (+ ...), then the lanes
@@ -458,6 +464,7 @@ HWY_INLINE void ColumnSums(const float* xb, std::size_t pitch, std::size_t n, co
     for (std::size_t w = step / 2; w >= 1; w /= 2)
       for (std::size_t l = 0; l < w; ++l) t[l] = hn::Add(t[l], t[l + w]);
     hn::Store(t[0], d, sums + h * step);
+    hn::Store(maxima[h], d, counts + h * step);
   }
 }
 
@@ -465,6 +472,7 @@ HWY_INLINE void ColumnSums(const float* xb, std::size_t pitch, std::size_t n, co
 // another way (one Row would decline), or `rows`. Nothing from that row on is written.
 // xbuf holds two groups (this one and the next one), (n + fstep) kColumnsMax floats
 // each; e a vector of rows, (n + fstep) fstep doubles.
+template <bool kLog>
 std::size_t Columns(const float* x, std::ptrdiff_t xs, float* y, std::ptrdiff_t ys, std::size_t n, std::size_t rows,
                     float sign, double inv_temperature, float* xbuf, double* e) {
   const DF df;
@@ -478,7 +486,7 @@ std::size_t Columns(const float* x, std::ptrdiff_t xs, float* y, std::ptrdiff_t 
   const VF sv = hn::Set(df, sign);
   HWY_ALIGN float mx[kColumnsMax];
   HWY_ALIGN int32_t bias[kColumnsMax];
-  HWY_ALIGN double sums[hn::MaxLanes(df)];
+  HWY_ALIGN double sums[hn::MaxLanes(df)], counts[hn::MaxLanes(df)], scale[hn::MaxLanes(df)], k[hn::MaxLanes(df)];
   GroupCopy copy;
   copy.x = x, copy.xs = xs, copy.n = n, copy.sign = sv;
   copy.Start(0, std::min(group, rows), xbuf);
@@ -512,30 +520,45 @@ std::size_t Columns(const float* x, std::ptrdiff_t xs, float* y, std::ptrdiff_t 
         const int big_k = is_direct ? static_cast<int>(std::floor(static_cast<double>(m[l]) * 1.4426950408889634)) : 0;
         bias[v * fstep + l] = exp32::BiasFor(64 - big_k);
         direct |= std::size_t{is_direct} << l;
+        // Row's F for log_softmax
+        scale[l] = kLog && is_direct ? std::ldexp(std::exp(static_cast<double>(m[l])), 64 - big_k) : kExpScale;
       }
       const VF mv = hn::Load(df, m);
       RowConst c{sv, hn::Neg(mv), hn::Set(df, th), hn::Set(df, tl), hn::Add(mv, hn::Set(df, kMinD)),
                  hn::Load(DI(), bias + v * fstep)};
+      RowConst64 c64{{}, hn::Set(d, inv_temperature), hn::Set(d, static_cast<double>(sign))};
+      for (std::size_t h = 0; h < kHalves; ++h) c64.m[h] = Widen(mv, h);
       const std::size_t all = (std::size_t{1} << fstep) - 1;  // fstep <= 16
       if (inv_temperature != 1.0) {
-        ColumnSums<Arg::shifted_scaled>(xb + v * fstep, pitch, n, c, pad, e, sums, copy);
+        ColumnSums<kLog, Arg::shifted_scaled>(xb + v * fstep, pitch, n, c, c64, pad, e, sums, counts, copy);
       } else if (direct == all) {
-        ColumnSums<Arg::direct>(xb + v * fstep, pitch, n, c, pad, e, sums, copy);
+        ColumnSums<kLog, Arg::direct>(xb + v * fstep, pitch, n, c, c64, pad, e, sums, counts, copy);
       } else if (direct == 0) {
-        ColumnSums<Arg::shifted>(xb + v * fstep, pitch, n, c, pad, e, sums, copy);
+        ColumnSums<kLog, Arg::shifted>(xb + v * fstep, pitch, n, c, c64, pad, e, sums, counts, copy);
       } else {
         HWY_ALIGN float is_direct[hn::MaxLanes(df)];
         for (std::size_t l = 0; l < fstep; ++l) is_direct[l] = (direct >> l) & 1 ? 1.0f : 0.0f;
         c.direct = hn::Ne(hn::Load(df, is_direct), hn::Zero(df));
-        ColumnSums<Arg::mixed>(xb + v * fstep, pitch, n, c, pad, e, sums, copy);
+        ColumnSums<kLog, Arg::mixed>(xb + v * fstep, pitch, n, c, c64, pad, e, sums, counts, copy);
       }
-      // Pass 3: y = e * (1/sum), as Row's 1.0 / s and product, into the copy's slots.
-      V inv[kHalves];
-      for (std::size_t h = 0; h < kHalves; ++h) inv[h] = hn::Div(hn::Set(d, 1.0), hn::Load(d, sums + h * step));
+      // Pass 3: y = e * (1/sum) or d - log1p(t), as Row computes them, into the copy's
+      // slots. A row whose t needs Row's second sum (t < 2^-60) is declined.
+      for (std::size_t l = 0; l < fstep; ++l) {
+        if constexpr (kLog) {
+          const double below = sums[l] / scale[l];
+          if (below < 0x1p-60 && v * fstep + l < declined) declined = v * fstep + l;
+          k[l] = std::log1p(below + (counts[l] - 1.0));
+        } else {
+          k[l] = 1.0 / sums[l];
+        }
+      }
       for (std::size_t slot = 0; slot < fstep * nq; ++slot)
-        for (std::size_t h = 0; h < kHalves; ++h)
-          hn::StoreU(DemoteToFloat(dh, hn::Mul(hn::LoadU(d, e + slot * fstep + h * step), inv[h])), dh,
+        for (std::size_t h = 0; h < kHalves; ++h) {
+          const V ev = hn::LoadU(d, e + slot * fstep + h * step), kv = hn::Load(d, k + h * step);
+          hn::StoreU(DemoteToFloat(dh, kLog ? hn::Sub(ev, kv) : hn::Mul(ev, kv)), dh,
                      xb + slot * pitch + v * fstep + h * step);
+        }
+      nv = (declined + fstep - 1) / fstep;  // fewer when a lane was declined here
     }
     // y row by row, `declined` floats each: whole cache lines in one run.
     for (std::size_t j = 0; j < n; ++j) {
@@ -859,11 +882,12 @@ std::size_t SoftmaxRowsF32Target(const float* x, float* y, std::size_t n, std::s
 
 // Rows side by side (softmax.hpp); xbuf and e as SoftmaxColumnsF32 sizes them.
 std::size_t SoftmaxColumnsF32Target(const float* x, std::ptrdiff_t x_stride, float* y, std::ptrdiff_t y_stride,
-                                    std::size_t n, std::size_t rows, float sign, double inv_temperature, float* xbuf,
-                                    double* e) {
+                                    std::size_t n, std::size_t rows, float sign, double inv_temperature, bool log,
+                                    float* xbuf, double* e) {
   using namespace softmax_row;
   if (!SoftmaxColumnsTake(n, inv_temperature)) return 0;
-  return Columns(x, x_stride, y, y_stride, n, rows, sign, inv_temperature, xbuf, e);
+  return log ? Columns<true>(x, x_stride, y, y_stride, n, rows, sign, inv_temperature, xbuf, e)
+             : Columns<false>(x, x_stride, y, y_stride, n, rows, sign, inv_temperature, xbuf, e);
 }
 
 // Backward from the output for rows [0, rows); returns the first row the scalar
@@ -921,7 +945,7 @@ std::size_t SoftmaxBackwardFromXRowsF32(const float* x, const float* dy, float* 
 }
 
 std::size_t SoftmaxColumnsF32(const float* x, std::ptrdiff_t x_stride, float* y, std::ptrdiff_t y_stride,
-                              std::size_t n, std::size_t rows, float sign, double inv_temperature) {
+                              std::size_t n, std::size_t rows, float sign, double inv_temperature, bool log) {
   // Two groups' buffers and a vector of rows' e (Columns), at most 16 floats per vector,
   // per thread: 0.8 MB for n = 1024, 41 MB for n = kColumnsMaxLength.
   thread_local std::vector<float> xbuf;
@@ -929,7 +953,7 @@ std::size_t SoftmaxColumnsF32(const float* x, std::ptrdiff_t x_stride, float* y,
   if (xbuf.size() < 2 * (n + 16) * kColumnsMax) xbuf.resize(2 * (n + 16) * kColumnsMax);
   if (e.size() < (n + 16) * 16) e.resize((n + 16) * 16);
   return HWY_DYNAMIC_DISPATCH(SoftmaxColumnsF32Target)(x, x_stride, y, y_stride, n, rows, sign, inv_temperature,
-                                                       xbuf.data(), e.data());
+                                                       log, xbuf.data(), e.data());
 }
 
 void TransposeF32(const float* src, std::ptrdiff_t src_stride, float* dst, std::ptrdiff_t dst_stride,

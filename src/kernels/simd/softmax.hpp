@@ -33,12 +33,13 @@ std::size_t SoftmaxBackwardFromXRowsF32(const float* x, const float* dy, float* 
 
 // Rows side by side: row r's element j at x[r + j * x_stride] and y[r + j * y_stride], for
 // r < rows (the first axis of a tensor, and every axis whose rows are adjacent in
-// memory). The softmax of SoftmaxRowsF32 (not log_softmax), with the same bits for each
-// row, without a transpose. Takes only what SoftmaxColumnsTake accepts (else returns 0).
-// Stops at the first row SoftmaxRowsF32 would decline, without writing it or any row
-// after it, and returns its index (`rows` when all are done). x may equal y.
+// memory). What SoftmaxRowsF32 computes, with the same bits for each row, without a
+// transpose. Takes only what SoftmaxColumnsTake accepts (else returns 0). Stops at the
+// first row SoftmaxRowsF32 would decline, or (log_softmax) whose t < 2^-60 needs the
+// row kernel's second sum, without writing it or any row after it, and returns its
+// index (`rows` when all are done). x may equal y.
 std::size_t SoftmaxColumnsF32(const float* x, std::ptrdiff_t x_stride, float* y, std::ptrdiff_t y_stride,
-                              std::size_t n, std::size_t rows, float sign, double inv_temperature);
+                              std::size_t n, std::size_t rows, float sign, double inv_temperature, bool log);
 // Rows per group of SoftmaxColumnsF32 (4 cache lines), and the longest row it takes
 // (its buffers grow with n; longer rows go through the transposing block copy).
 inline constexpr std::size_t kColumnsMax = 64, kColumnsMaxLength = std::size_t{1} << 16;
