@@ -88,7 +88,9 @@ struct Walk {
   std::vector<Strides> strides;  // per operand
 };
 
-constexpr std::size_t kBatch = 1024;  // rows of an inner block processed together
+// Rows of an inner block processed together. The softmax column kernel overlaps the
+// copy of each group of 64 rows with the arithmetic of the one before, within a batch.
+constexpr std::size_t kBatch = 1024;
 
 // Calls fn(offsets, count, row_strides) for batches of rows: offsets[k] is operand k's
 // element offset of the batch's first row, row_strides[k] the step between its rows.
@@ -313,7 +315,8 @@ const RowKernels& row_kernels() {
   return k;
 }
 
-// Strided rows (another axis than the last, or a strided last axis) go through a
+// Strided rows that the column kernel does not take (a strided last axis, the
+// backwards, rows longer than kColumnsMaxLength) go through a
 // contiguous buffer a block of rows at a time, where the row kernels run, and back. The
 // same kernel on the same row gives the same bits, so every axis agrees with the last
 // one. A block is about 256 KB (it stays in L2), but at least 16 rows, so that a batch

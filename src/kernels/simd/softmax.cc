@@ -10,7 +10,9 @@
 //   3. y = e * (1/sum), or d - log1p(t), in float64, rounded once to float32.
 // A row from main memory (kFromMemoryBytes) prefetches the next one during pass 2.
 // Lane layout depends only on n, so equal rows give equal bits wherever they lie (the
-// strided axes rely on that).
+// strided axes rely on that). Rows side by side in memory (the first axis) take the
+// column kernel (Columns, below), whose lanes are rows: the same passes, the same
+// arithmetic per element and the same order of the sum, so the same bits.
 //
 // ---- e^d in float32 lanes, and why the result stays within 0.63 ULP (0.745 on
 // targets with fewer than 16 float lanes) ----
@@ -552,12 +554,13 @@ std::size_t Columns(const float* x, std::ptrdiff_t xs, float* y, std::ptrdiff_t 
           k[l] = 1.0 / sums[l];
         }
       }
-      for (std::size_t slot = 0; slot < fstep * nq; ++slot)
-        for (std::size_t h = 0; h < kHalves; ++h) {
-          const V ev = hn::LoadU(d, e + slot * fstep + h * step), kv = hn::Load(d, k + h * step);
-          hn::StoreU(DemoteToFloat(dh, kLog ? hn::Sub(ev, kv) : hn::Mul(ev, kv)), dh,
-                     xb + slot * pitch + v * fstep + h * step);
-        }
+      for (std::size_t a = 0; a < fstep && a < n; ++a)  // the slots of accumulator a that hold an element
+        for (std::size_t slot = a * nq; slot < a * nq + (n - a + fstep - 1) / fstep; ++slot)
+          for (std::size_t h = 0; h < kHalves; ++h) {
+            const V ev = hn::LoadU(d, e + slot * fstep + h * step), kv = hn::Load(d, k + h * step);
+            hn::StoreU(DemoteToFloat(dh, kLog ? hn::Sub(ev, kv) : hn::Mul(ev, kv)), dh,
+                       xb + slot * pitch + v * fstep + h * step);
+          }
       nv = (declined + fstep - 1) / fstep;  // fewer when a lane was declined here
     }
     // y row by row, `declined` floats each: whole cache lines in one run.
