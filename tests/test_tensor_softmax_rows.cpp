@@ -403,6 +403,60 @@ TEST(TensorSoftmaxRows, BackwardsEveryTargetWithinOneUlp) {
   hwy::SetSupportedTargetsForTest(0);
 }
 
+// The backward from the output's column kernel along the first axis, on every target:
+// a group of 64 rows and a part, lengths around the float64 vectors' multiples (the
+// accumulators' tails), ties of the max of y (dx takes dy at the first), a NaN y and an
+// infinite dy among the rows (declined to the block copy), and dx written over dy: every
+// row bit-identical to the same row along the last axis.
+TEST(TensorSoftmaxRows, BackwardFirstAxisColumnsBitIdenticalOnEveryTarget) {
+  std::mt19937_64 rng(99);
+  std::normal_distribution<double> normal;
+  const std::size_t count = 83;
+  for (const int64_t target : hwy::SupportedAndGeneratedTargets()) {
+    hwy::SetSupportedTargetsForTest(target);
+    for (const char* spec : {"softmax", "softmin(temperature=0.5)", "log_softmax", "log_softmax(temperature=3)"}) {
+      const std::string s(spec);
+      const std::string base = s.find('(') == std::string::npos ? s + "(" : s.substr(0, s.size() - 1) + ", ";
+      const activ::Activation last = activ::parse(base + "axis=-1)");
+      const activ::Activation first = activ::parse(base + "axis=0)");
+      for (const std::size_t n : {std::size_t{1}, std::size_t{7}, std::size_t{16}, std::size_t{17}, std::size_t{33},
+                                  std::size_t{1025}}) {
+        std::vector<float> x(count * n), y(count * n), dy(count * n);
+        for (std::size_t r = 0; r < count; ++r) {
+          const auto row = row_with(n, rng, r % 2 ? 1 : 30, r % 3 ? std::vector<float>{} : std::vector<float>{5.f, 5.f, 5.f});
+          std::memcpy(&x[r * n], row.data(), n * sizeof(float));
+        }
+        for (float& g : dy) g = static_cast<float>(normal(rng));
+        last.forward(activ::ConstTensorView<float>(x.data(), {count, n}), activ::TensorView<float>(y.data(), {count, n}));
+        y[5 * n + n / 2] = kNaN;
+        dy[70 * n] = kInf;
+        std::vector<float> dx(count * n);
+        last.backward_from_output(activ::ConstTensorView<float>(y.data(), {count, n}),
+                                  activ::ConstTensorView<float>(dy.data(), {count, n}),
+                                  activ::TensorView<float>(dx.data(), {count, n}));
+        std::vector<float> yt(count * n), dyt(count * n), dxt(count * n);
+        for (std::size_t r = 0; r < count; ++r)
+          for (std::size_t j = 0; j < n; ++j) yt[j * count + r] = y[r * n + j], dyt[j * count + r] = dy[r * n + j];
+        first.backward_from_output(activ::ConstTensorView<float>(yt.data(), {n, count}),
+                                   activ::ConstTensorView<float>(dyt.data(), {n, count}),
+                                   activ::TensorView<float>(dxt.data(), {n, count}));
+        first.backward_from_output(activ::ConstTensorView<float>(yt.data(), {n, count}),
+                                   activ::ConstTensorView<float>(dyt.data(), {n, count}),
+                                   activ::TensorView<float>(dyt.data(), {n, count}));  // in place
+        for (std::size_t r = 0; r < count; ++r)
+          for (std::size_t j = 0; j < n; ++j) {
+            ASSERT_EQ(0, std::memcmp(&dx[r * n + j], &dxt[j * count + r], sizeof(float)))
+                << hwy::TargetName(target) << " " << spec << " n=" << n << " row " << r << " element " << j << ": "
+                << dxt[j * count + r] << " vs " << dx[r * n + j];
+            ASSERT_EQ(0, std::memcmp(&dx[r * n + j], &dyt[j * count + r], sizeof(float)))
+                << hwy::TargetName(target) << " " << spec << " in place, n=" << n << " row " << r << " element " << j;
+          }
+      }
+    }
+  }
+  hwy::SetSupportedTargetsForTest(0);
+}
+
 // Both backwards along the first axis and along a strided last axis (the block copy into
 // contiguous rows) give the last axis's bits, on rows the vector kernels take and on
 // rows they hand to the portable kernel (NaN, inf).

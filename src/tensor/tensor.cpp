@@ -428,10 +428,32 @@ void softmax_backward_masked_f32(RowKernels::Backward kernel, bool from_x, const
   }
 }
 
-// A backward (from y or from x: `kernel`) along strided rows: y or x and dy gathered, dx
-// written over dy.
+void softmax_backward_row_blocks_f32(RowKernels::Backward kernel, const SoftmaxParams& p, std::size_t n,
+                                     std::size_t count, Lane<const float> y, Lane<const float> dy, Lane<float> dx);
+
+// A backward (from y or from x: `kernel`) along strided rows: the column kernel for the
+// backward from y along adjacent rows, else y or x and dy gathered, dx written over dy.
 void softmax_backward_strided_f32(RowKernels::Backward kernel, const SoftmaxParams& p, std::size_t n, std::size_t count,
                                   Lane<const float> y, Lane<const float> dy, Lane<float> dx) {
+  if (kernel == row_kernels().softmax_backward_f32 && y.rs == 1 && dy.rs == 1 && dx.rs == 1 &&
+      n <= detail::simd::kColumnsMaxLength) {
+    // From the output with adjacent rows (the first axis): the column kernel, no
+    // transpose; a row it declines (a non-finite y or dy) takes the block copy below.
+    while (count > 0) {
+      const std::size_t done = detail::simd::SoftmaxBackwardColumnsF32(
+          y.p, y.es, dy.p, dy.es, dx.p, dx.es, n, count, p.sign, static_cast<double>(p.temperature), p.log);
+      if (done == count) return;
+      const std::size_t next = done == 0 ? 1 : done;
+      if (done == 0) softmax_backward_row_blocks_f32(kernel, p, n, 1, y, dy, dx);
+      y.p += next, dy.p += next, dx.p += next, count -= next;
+    }
+    return;
+  }
+  softmax_backward_row_blocks_f32(kernel, p, n, count, y, dy, dx);
+}
+
+void softmax_backward_row_blocks_f32(RowKernels::Backward kernel, const SoftmaxParams& p, std::size_t n,
+                                     std::size_t count, Lane<const float> y, Lane<const float> dy, Lane<float> dx) {
   const RowBlock b(n, count);
   thread_local std::vector<float> yblock, gblock;
   for (std::size_t r0 = 0; r0 < count; r0 += b.rows) {

@@ -645,7 +645,7 @@ bool BackwardRow(const float* y, const float* dy, float* dx, std::size_t n, doub
     sum1 = hn::Add(sum1, term(i + step, step));
   }
   for (; i < n; i += step) sum0 = hn::Add(sum0, term(i, std::min(step, n - i)));
-  const V sv = hn::Set(d, hn::GetLane(hn::SumOfLanes(d, hn::Add(sum0, sum1))));
+  const V sv = hn::Set(d, SumLanesInOrder(hn::Add(sum0, sum1)));
   // Pass 2: dx, rounded once.
   // sign/T and 1/T as one multiplier each: one more float64 rounding than the
   // reference's division (2^-53), which the float32 result does not see.
@@ -659,6 +659,125 @@ bool BackwardRow(const float* y, const float* dy, float* dx, std::size_t n, doub
   for (i = 0; i + step <= n; i += step) hn::StoreU(result(i, step), dh, dx + i);
   if (i < n) StoreTail(dh, result(i, n - i), dx + i, n - i);
   return true;
+}
+
+// ---- backward from the output, rows side by side (the first axis) -------------------
+// BackwardRow with each lane one row, through buffers as Columns does (a group of
+// kColumnsMax rows; y and dy copied in, dx written out a group's width at a time). Same
+// bits as BackwardRow: c = dy at the first maximum of y (the copy keeps dy where y
+// exceeds the max so far), and the row sum in BackwardRow's order. BackwardRow adds
+// element i to lane i % step of sum0 when (i / step) is even and i < full2 (n rounded
+// down to 2 step), of sum1 when odd, and the rest (i >= full2) to sum0; then sum0 + sum1
+// and SumLanesInOrder. So an element's accumulator is A = b step + i % step (b: sum1),
+// and the buffers hold A's elements in one run, in order: slot A nq2 + position (nq2 =
+// full2 / (2 step) + 2, the most any accumulator has). Its zero-padded tail adds +-0,
+// which changes no sum (a sum that starts at +0 never becomes -0).
+struct BackwardSlots {
+  std::size_t step, full2, nq2;
+  explicit BackwardSlots(std::size_t n) : step(hn::Lanes(D())), full2(n / (2 * step) * (2 * step)), nq2(full2 / (2 * step) + 2) {}
+  std::size_t Slot(std::size_t i) const {
+    if (i < full2) return ((i / step) % 2 * step + i % step) * nq2 + i / (2 * step);
+    return (i % step) * nq2 + full2 / (2 * step) + (i - full2) / step;
+  }
+  // How many elements accumulator a has.
+  std::size_t Count(std::size_t a, std::size_t n) const {
+    std::size_t k = full2 / (2 * step);
+    if (a < step) k += (n - full2 > a) + (n - full2 > step + a);
+    return k;
+  }
+};
+
+template <bool kLog>
+std::size_t BackwardColumns(const float* y, std::ptrdiff_t ys, const float* dy, std::ptrdiff_t gs, float* dx,
+                            std::ptrdiff_t xs, std::size_t n, std::size_t rows, double sign, double temperature,
+                            float* ybuf, float* gbuf) {
+  const DF df;
+  const D d;
+  const DH dh;
+  const std::size_t fstep = hn::Lanes(df), step = hn::Lanes(d);
+  const BackwardSlots at(n);
+  const V scale = hn::Set(d, sign / temperature), inv_t = hn::Set(d, 1.0 / temperature);
+  HWY_ALIGN float mx[kColumnsMax], cc[kColumnsMax], poison[kColumnsMax];
+  HWY_ALIGN double part[2 * hn::MaxLanes(D()) * hn::MaxLanes(DF())];  // [accumulator][row]
+  for (std::size_t r0 = 0; r0 < rows; r0 += kColumnsMax) {
+    const std::size_t cols = std::min(kColumnsMax, rows - r0), nv = (cols + fstep - 1) / fstep, pitch = nv * fstep;
+    // The copy, with the max of y, dy at its first maximum, and y*0 + dy*0 (NaN where
+    // either is not finite: BackwardRow declines that row).
+    for (std::size_t k = 0; k < pitch; ++k) mx[k] = -HUGE_VALF, cc[k] = 0.0f, poison[k] = 0.0f;
+    for (std::size_t j = 0; j < n; ++j) {
+      const float* ya = y + static_cast<std::ptrdiff_t>(j) * ys + r0;
+      const float* ga = dy + static_cast<std::ptrdiff_t>(j) * gs + r0;
+      const std::size_t slot = at.Slot(j);
+      for (std::size_t v = 0, c = 0; v < nv; ++v, c += fstep) {
+        const bool full = c + fstep <= cols;
+        const VF a = full ? hn::LoadU(df, ya + c) : LoadTail(df, ya + c, cols - c, hn::Zero(df));
+        const VF g = full ? hn::LoadU(df, ga + c) : LoadTail(df, ga + c, cols - c, hn::Zero(df));
+        hn::StoreU(a, df, ybuf + slot * pitch + c);
+        hn::StoreU(g, df, gbuf + slot * pitch + c);
+        const VF m = hn::Load(df, mx + c);
+        const auto above = hn::Gt(a, m);
+        hn::Store(hn::IfThenElse(above, a, m), df, mx + c);
+        hn::Store(hn::IfThenElse(above, g, hn::Load(df, cc + c)), df, cc + c);
+        const VF z = hn::Zero(df);
+        hn::Store(hn::Add(hn::Load(df, poison + c), hn::Add(hn::Mul(a, z), hn::Mul(g, z))), df, poison + c);
+      }
+    }
+    std::size_t declined = cols;
+    for (std::size_t c = 0; c < cols; ++c)
+      if (std::isnan(poison[c])) {
+        declined = c;
+        break;
+      }
+    const std::size_t nvd = (declined + fstep - 1) / fstep;
+    for (std::size_t v = 0; v < nvd; ++v) {
+      const std::size_t c0 = v * fstep;
+      V cv[kHalves], sv[kHalves];
+      for (std::size_t h = 0; h < kHalves; ++h) cv[h] = Widen(hn::Load(df, cc + c0), h);
+      // The row sums, accumulator by accumulator.
+      for (std::size_t a = 0; a < 2 * step; ++a) {
+        V acc[kHalves];
+        for (V& v0 : acc) v0 = hn::Zero(d);
+        for (std::size_t slot = a * at.nq2, end = slot + at.Count(a, n); slot < end; ++slot) {
+          const VF g = hn::LoadU(df, gbuf + slot * pitch + c0);
+          const VF yv = hn::LoadU(df, ybuf + slot * pitch + c0);
+          for (std::size_t h = 0; h < kHalves; ++h) {
+            const V gw = Widen(g, h);
+            acc[h] = hn::Add(acc[h], kLog ? gw : hn::Mul(hn::Sub(gw, cv[h]), Widen(yv, h)));
+          }
+        }
+        for (std::size_t h = 0; h < kHalves; ++h) hn::Store(acc[h], d, part + a * fstep + h * step);
+      }
+      for (std::size_t h = 0; h < kHalves; ++h) {
+        V t[hn::MaxLanes(d)];
+        for (std::size_t l = 0; l < step; ++l)
+          t[l] = hn::Add(hn::Load(d, part + l * fstep + h * step), hn::Load(d, part + (step + l) * fstep + h * step));
+        for (std::size_t w = step / 2; w >= 1; w /= 2)
+          for (std::size_t l = 0; l < w; ++l) t[l] = hn::Add(t[l], t[l + w]);
+        sv[h] = t[0];
+      }
+      // dx, into dy's slots.
+      for (std::size_t a = 0; a < 2 * step; ++a)
+        for (std::size_t slot = a * at.nq2, end = slot + at.Count(a, n); slot < end; ++slot) {
+          const VF g = hn::LoadU(df, gbuf + slot * pitch + c0);
+          const VF yv = hn::LoadU(df, ybuf + slot * pitch + c0);
+          for (std::size_t h = 0; h < kHalves; ++h) {
+            const V gw = Widen(g, h), v0 = Widen(yv, h);
+            const V r = kLog ? hn::Mul(hn::Sub(gw, hn::Mul(hn::Exp(d, v0), sv[h])), inv_t)
+                             : hn::Mul(hn::Mul(v0, hn::Sub(hn::Sub(gw, cv[h]), sv[h])), scale);
+            hn::StoreU(DemoteToFloat(dh, r), dh, gbuf + slot * pitch + c0 + h * step);
+          }
+        }
+    }
+    for (std::size_t j = 0; j < n; ++j) {
+      const float* src = gbuf + at.Slot(j) * pitch;
+      float* out = dx + static_cast<std::ptrdiff_t>(j) * xs + r0;
+      std::size_t c = 0;
+      for (; c + fstep <= declined; c += fstep) hn::StoreU(hn::LoadU(df, src + c), df, out + c);
+      if (c < declined) StoreTail(df, hn::LoadU(df, src + c), out + c, declined - c);
+    }
+    if (declined < cols) return r0 + declined;
+  }
+  return rows;
 }
 
 // ---- float64 pairs (error-free transformations, no FMA needed) -----------------------
@@ -906,6 +1025,16 @@ std::size_t SoftmaxBackwardRowsF32Target(const float* y, const float* dy, float*
   return rows;
 }
 
+// Backward from the output, rows side by side (softmax.hpp).
+std::size_t SoftmaxBackwardColumnsF32Target(const float* y, std::ptrdiff_t y_stride, const float* dy,
+                                            std::ptrdiff_t dy_stride, float* dx, std::ptrdiff_t dx_stride,
+                                            std::size_t n, std::size_t rows, double sign, double temperature, bool log,
+                                            float* ybuf, float* gbuf) {
+  using namespace softmax_row;
+  return log ? BackwardColumns<true>(y, y_stride, dy, dy_stride, dx, dx_stride, n, rows, sign, temperature, ybuf, gbuf)
+             : BackwardColumns<false>(y, y_stride, dy, dy_stride, dx, dx_stride, n, rows, sign, temperature, ybuf, gbuf);
+}
+
 // Backward from x for rows [0, rows); returns the first row the scalar reference must
 // take, or `rows`. `scratch` holds a row of e (n rounded up to whole vectors).
 std::size_t SoftmaxBackwardFromXRowsF32Target(const float* x, const float* dy, float* dx, std::size_t n,
@@ -932,11 +1061,24 @@ HWY_EXPORT(SoftmaxRowsF32Target);
 HWY_EXPORT(TransposeF32Target);
 HWY_EXPORT(SoftmaxColumnsF32Target);
 HWY_EXPORT(SoftmaxBackwardRowsF32Target);
+HWY_EXPORT(SoftmaxBackwardColumnsF32Target);
 HWY_EXPORT(SoftmaxBackwardFromXRowsF32Target);
 
 std::size_t SoftmaxBackwardRowsF32(const float* y, const float* dy, float* dx, std::size_t n, std::size_t rows,
                                    double sign, double temperature, bool log) {
   return HWY_DYNAMIC_DISPATCH(SoftmaxBackwardRowsF32Target)(y, dy, dx, n, rows, sign, temperature, log);
+}
+
+std::size_t SoftmaxBackwardColumnsF32(const float* y, std::ptrdiff_t y_stride, const float* dy, std::ptrdiff_t dy_stride,
+                                      float* dx, std::ptrdiff_t dx_stride, std::size_t n, std::size_t rows, double sign,
+                                      double temperature, bool log) {
+  // y and dy of a group of rows: n + 4 * 8 elements (BackwardSlots' slots, at most) of
+  // kColumnsMax floats each, per thread.
+  thread_local std::vector<float> ybuf, gbuf;
+  const std::size_t size = (n + 32) * kColumnsMax;
+  if (ybuf.size() < size) ybuf.resize(size), gbuf.resize(size);
+  return HWY_DYNAMIC_DISPATCH(SoftmaxBackwardColumnsF32Target)(y, y_stride, dy, dy_stride, dx, dx_stride, n, rows, sign,
+                                                               temperature, log, ybuf.data(), gbuf.data());
 }
 
 std::size_t SoftmaxBackwardFromXRowsF32(const float* x, const float* dy, float* dx, std::size_t n, std::size_t rows,

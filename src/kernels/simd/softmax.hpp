@@ -40,6 +40,13 @@ std::size_t SoftmaxBackwardFromXRowsF32(const float* x, const float* dy, float* 
 // index (`rows` when all are done). x may equal y.
 std::size_t SoftmaxColumnsF32(const float* x, std::ptrdiff_t x_stride, float* y, std::ptrdiff_t y_stride,
                               std::size_t n, std::size_t rows, float sign, double inv_temperature, bool log);
+// Backward from the output for rows side by side (as SoftmaxColumnsF32; the rows of
+// SoftmaxBackwardRowsF32, with the same bits), for n <= kColumnsMaxLength. dx may equal
+// dy. Stops at the first row with a non-finite y or dy, without writing it or any row
+// after it, and returns its index (`rows` when all are done).
+std::size_t SoftmaxBackwardColumnsF32(const float* y, std::ptrdiff_t y_stride, const float* dy, std::ptrdiff_t dy_stride,
+                                      float* dx, std::ptrdiff_t dx_stride, std::size_t n, std::size_t rows, double sign,
+                                      double temperature, bool log);
 // Rows per group of SoftmaxColumnsF32 (4 cache lines), and the longest row it takes
 // (its buffers grow with n; longer rows go through the transposing block copy).
 inline constexpr std::size_t kColumnsMax = 64, kColumnsMaxLength = std::size_t{1} << 16;
