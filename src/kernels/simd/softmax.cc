@@ -517,13 +517,15 @@ std::size_t Columns(const float* x, std::ptrdiff_t xs, float* y, std::ptrdiff_t 
       const float* m = mx + v * fstep;
       std::size_t direct = 0;
       for (std::size_t l = 0; l < fstep; ++l) {
-        // (lanes past the last row follow the first, to keep a uniform vector uniform)
-        const bool is_direct = inv_temperature == 1.0 && std::abs(v * fstep + l < declined ? m[l] : m[0]) <= kDirectMax;
-        const int big_k = is_direct ? static_cast<int>(std::floor(static_cast<double>(m[l]) * 1.4426950408889634)) : 0;
+        // Lanes past the last row taken (padding, or a declined row's +-inf or NaN) follow
+        // the first: a uniform vector stays uniform, and no infinity meets the int cast.
+        const float ml = v * fstep + l < declined ? m[l] : m[0];
+        const bool is_direct = inv_temperature == 1.0 && std::abs(ml) <= kDirectMax;
+        const int big_k = is_direct ? static_cast<int>(std::floor(static_cast<double>(ml) * 1.4426950408889634)) : 0;
         bias[v * fstep + l] = exp32::BiasFor(64 - big_k);
         direct |= std::size_t{is_direct} << l;
         // Row's F for log_softmax
-        scale[l] = kLog && is_direct ? std::ldexp(std::exp(static_cast<double>(m[l])), 64 - big_k) : kExpScale;
+        scale[l] = kLog && is_direct ? std::ldexp(std::exp(static_cast<double>(ml)), 64 - big_k) : kExpScale;
       }
       const VF mv = hn::Load(df, m);
       RowConst c{sv, hn::Neg(mv), hn::Set(df, th), hn::Set(df, tl), hn::Add(mv, hn::Set(df, kMinD)),
@@ -755,11 +757,13 @@ std::size_t BackwardColumns(const float* y, std::ptrdiff_t ys, const float* dy, 
           for (std::size_t l = 0; l < w; ++l) t[l] = hn::Add(t[l], t[l + w]);
         sv[h] = t[0];
       }
-      // dx, into dy's slots.
+      // dx, into dy's slots. Lanes from a declined row on are zeroed first: Highway's Exp
+      // of a NaN converts it to an integer on some targets.
+      const auto keep = hn::FirstN(df, declined - c0);
       for (std::size_t a = 0; a < 2 * step; ++a)
         for (std::size_t slot = a * at.nq2, end = slot + at.Count(a, n); slot < end; ++slot) {
-          const VF g = hn::LoadU(df, gbuf + slot * pitch + c0);
-          const VF yv = hn::LoadU(df, ybuf + slot * pitch + c0);
+          const VF g = hn::IfThenElseZero(keep, hn::LoadU(df, gbuf + slot * pitch + c0));
+          const VF yv = hn::IfThenElseZero(keep, hn::LoadU(df, ybuf + slot * pitch + c0));
           for (std::size_t h = 0; h < kHalves; ++h) {
             const V gw = Widen(g, h), v0 = Widen(yv, h);
             const V r = kLog ? hn::Mul(hn::Sub(gw, hn::Mul(hn::Exp(d, v0), sv[h])), inv_t)
