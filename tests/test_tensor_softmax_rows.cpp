@@ -41,6 +41,12 @@ std::vector<float> row_with(std::size_t n, std::mt19937_64& rng, double scale, c
   return x;
 }
 
+// The activation of `spec` (a name, or a name with arguments) along `axis`.
+activ::Activation with_axis(const std::string& spec, int axis) {
+  const std::string base = spec.find('(') == std::string::npos ? spec + "(" : spec.substr(0, spec.size() - 1) + ", ";
+  return activ::parse(base + "axis=" + std::to_string(axis) + ")");
+}
+
 // The rows each length is tested with: plain random rows at two scales, and rows
 // carrying 88.8, +-1e30, -inf, +inf, NaN, float max and ties.
 std::vector<std::vector<float>> rows_for(std::size_t n, std::mt19937_64& rng) {
@@ -210,10 +216,8 @@ TEST(TensorSoftmaxRows, FirstAxisColumnsBitIdenticalOnEveryTarget) {
     hwy::SetSupportedTargetsForTest(target);
     for (const char* spec :
          {"softmax", "softmin", "softmax(temperature=0.5)", "log_softmax", "log_softmax(temperature=3)"}) {
-      const std::string s(spec);
-      const std::string base = s.find('(') == std::string::npos ? s + "(" : s.substr(0, s.size() - 1) + ", ";
-      const activ::Activation last = activ::parse(base + "axis=-1)");
-      const activ::Activation first = activ::parse(base + "axis=0)");
+      const activ::Activation last = with_axis(spec, -1);
+      const activ::Activation first = with_axis(spec, 0);
       for (const std::size_t n : {std::size_t{1}, std::size_t{7}, std::size_t{16}, std::size_t{17}, std::size_t{1025},
                                   std::size_t{5000}}) {
         std::vector<float> x(count * n), xt(count * n);
@@ -258,11 +262,9 @@ TEST(TensorSoftmaxRows, FirstAxisColumnsBitIdenticalOnEveryTarget) {
 TEST(TensorSoftmaxRows, EveryAxisBitIdenticalToLastAxis) {
   std::mt19937_64 rng(77);
   for (const char* spec : {"softmax", "log_softmax", "softmin(temperature=0.5)"}) {
-    const std::string s(spec);
-    const std::string base = s.find('(') == std::string::npos ? s + "(" : s.substr(0, s.size() - 1) + ", ";
-    const activ::Activation last = activ::parse(base + "axis=-1)");
-    const activ::Activation first = activ::parse(base + "axis=0)");
-    const activ::Activation middle = activ::parse(base + "axis=1)");
+    const activ::Activation last = with_axis(spec, -1);
+    const activ::Activation first = with_axis(spec, 0);
+    const activ::Activation middle = with_axis(spec, 1);
     for (const std::size_t n : {std::size_t{1}, std::size_t{7}, std::size_t{8}, std::size_t{9}, std::size_t{1023},
                                 std::size_t{1025}}) {
       for (const std::size_t rows : {std::size_t{2}, std::size_t{18}, std::size_t{40}}) {
@@ -415,10 +417,8 @@ TEST(TensorSoftmaxRows, BackwardFirstAxisColumnsBitIdenticalOnEveryTarget) {
   for (const int64_t target : hwy::SupportedAndGeneratedTargets()) {
     hwy::SetSupportedTargetsForTest(target);
     for (const char* spec : {"softmax", "softmin(temperature=0.5)", "log_softmax", "log_softmax(temperature=3)"}) {
-      const std::string s(spec);
-      const std::string base = s.find('(') == std::string::npos ? s + "(" : s.substr(0, s.size() - 1) + ", ";
-      const activ::Activation last = activ::parse(base + "axis=-1)");
-      const activ::Activation first = activ::parse(base + "axis=0)");
+      const activ::Activation last = with_axis(spec, -1);
+      const activ::Activation first = with_axis(spec, 0);
       for (const std::size_t n : {std::size_t{1}, std::size_t{7}, std::size_t{16}, std::size_t{17}, std::size_t{33},
                                   std::size_t{1025}}) {
         std::vector<float> x(count * n), y(count * n), dy(count * n);
@@ -464,10 +464,8 @@ TEST(TensorSoftmaxRows, BackwardsEveryAxisBitIdenticalToLastAxis) {
   std::mt19937_64 rng(5);
   std::normal_distribution<double> normal;
   for (const char* spec : {"softmax", "log_softmax", "softmin(temperature=0.5)"}) {
-    const std::string s(spec);
-    const std::string base = s.find('(') == std::string::npos ? s + "(" : s.substr(0, s.size() - 1) + ", ";
-    const activ::Activation last = activ::parse(base + "axis=-1)");
-    const activ::Activation first = activ::parse(base + "axis=0)");
+    const activ::Activation last = with_axis(spec, -1);
+    const activ::Activation first = with_axis(spec, 0);
     for (const std::size_t n : {std::size_t{1}, std::size_t{7}, std::size_t{9}, std::size_t{1025}}) {
       for (const std::size_t rows : {std::size_t{2}, std::size_t{18}, std::size_t{40}}) {
         const auto kinds = rows_for(n, rng);

@@ -361,6 +361,21 @@ void softmax_row_blocks_f32(const SoftmaxParams& p, std::size_t n, std::size_t c
   }
 }
 
+// Rows [0, count) through a column kernel: columns(r, left) takes rows r ... r + left - 1
+// and returns how many it did; the row after those (one it declines) goes to one_row.
+template <class Columns, class OneRow>
+void by_columns(std::size_t count, Columns&& columns, OneRow&& one_row) {
+  for (std::size_t r = 0; r < count;) {
+    r += columns(r, count - r);
+    if (r < count) one_row(r++);
+  }
+}
+// The rows of `lane` from row r on.
+template <class P>
+Lane<P> from_row(Lane<P> lane, std::size_t r) {
+  return {&lane(r, 0), lane.rs, lane.es};
+}
+
 void softmax_strided_f32(const SoftmaxParams& p, std::size_t n, std::size_t count, Lane<const float> x,
                          Lane<float> y) {
   const double inv_temperature = 1.0 / static_cast<double>(p.temperature);
@@ -369,15 +384,13 @@ void softmax_strided_f32(const SoftmaxParams& p, std::size_t n, std::size_t coun
   // Adjacent rows (the first axis): the column kernel, no transpose. A row it declines
   // (a NaN, +inf, all -inf, a tiny t of log_softmax) takes the block copy and the row
   // kernel's own fallback.
-  while (count > 0) {
-    const std::size_t done =
-        detail::simd::SoftmaxColumnsF32(x.p, x.es, y.p, y.es, n, count, static_cast<float>(p.sign), inv_temperature,
-                                        p.log);
-    if (done == count) return;
-    if (done == 0) softmax_row_blocks_f32(p, n, 1, x, y);  // the first row is declined
-    const std::size_t next = done == 0 ? 1 : done;
-    x.p += next, y.p += next, count -= next;
-  }
+  by_columns(
+      count,
+      [&](std::size_t r, std::size_t left) {
+        return detail::simd::SoftmaxColumnsF32(&x(r, 0), x.es, &y(r, 0), y.es, n, left, static_cast<float>(p.sign),
+                                               inv_temperature, p.log);
+      },
+      [&](std::size_t r) { softmax_row_blocks_f32(p, n, 1, from_row(x, r), from_row(y, r)); });
 }
 
 // Masked rows: a masked entry is a logit of -inf (z = sign * x), which the row kernel
@@ -439,15 +452,15 @@ void softmax_backward_strided_f32(RowKernels::Backward kernel, const SoftmaxPara
       n <= detail::simd::kColumnsMaxLength) {
     // From the output with adjacent rows (the first axis): the column kernel, no
     // transpose; a row it declines (a non-finite y or dy) takes the block copy below.
-    while (count > 0) {
-      const std::size_t done = detail::simd::SoftmaxBackwardColumnsF32(
-          y.p, y.es, dy.p, dy.es, dx.p, dx.es, n, count, p.sign, static_cast<double>(p.temperature), p.log);
-      if (done == count) return;
-      const std::size_t next = done == 0 ? 1 : done;
-      if (done == 0) softmax_backward_row_blocks_f32(kernel, p, n, 1, y, dy, dx);
-      y.p += next, dy.p += next, dx.p += next, count -= next;
-    }
-    return;
+    return by_columns(
+        count,
+        [&](std::size_t r, std::size_t left) {
+          return detail::simd::SoftmaxBackwardColumnsF32(&y(r, 0), y.es, &dy(r, 0), dy.es, &dx(r, 0), dx.es, n, left,
+                                                         p.sign, static_cast<double>(p.temperature), p.log);
+        },
+        [&](std::size_t r) {
+          softmax_backward_row_blocks_f32(kernel, p, n, 1, from_row(y, r), from_row(dy, r), from_row(dx, r));
+        });
   }
   softmax_backward_row_blocks_f32(kernel, p, n, count, y, dy, dx);
 }

@@ -1296,6 +1296,7 @@ struct FloatPath<Swish> : ForwardOnlyFloatPath {
 // at x = -0.75, like swish's).
 template <>
 struct FloatPath<GeluTanh> : ForwardOnlyFloatPath {
+  static constexpr float kTailStart = -9.0f;  // x below this: the tail (see above)
   struct Constants {
     VFull c1, c2, k1, k2;
   };
@@ -1313,14 +1314,14 @@ struct FloatPath<GeluTanh> : ForwardOnlyFloatPath {
     bh = hn::Add(b.p, b.corr);
     bl = hn::Sub(b.corr, hn::Sub(bh, b.p));
   }
-  // Vectors with a lane below -9 (or NaN), out of line (see sigmoid's). Below x = -12,
+  // Vectors with a lane below kTailStart (or NaN), out of line (see sigmoid's). Below x = -12,
   // y rounds to -0 and b is taken at -12; NaN and -inf compute on 0 and take the double
   // route. The tail's lanes compute sigma on 0: sigma(b < -75) has subnormal
   // intermediates, measured several times slower on Zen 4.
   static HWY_NOINLINE Finished ForwardMixed(VFull x_in, const Constants& k) {
     const DFull d;
-    const auto in_range = hn::Ge(x_in, hn::Set(d, -9.0f));
-    const auto tail = hn::And(hn::Lt(x_in, hn::Set(d, -9.0f)), hn::IsFinite(x_in));
+    const auto in_range = hn::Ge(x_in, hn::Set(d, kTailStart));
+    const auto tail = hn::And(hn::Lt(x_in, hn::Set(d, kTailStart)), hn::IsFinite(x_in));
     const VFull xv =
         hn::IfThenElseZero(hn::Or(in_range, tail), hn::Clamp(x_in, hn::Set(d, -12.0f), hn::Set(d, 9.0f)));
     VFull bh, bl;
@@ -1337,7 +1338,7 @@ struct FloatPath<GeluTanh> : ForwardOnlyFloatPath {
     const DFull d;
     const Constants kv{hn::Set(d, c.c1), hn::Set(d, c.c2), hn::Set(d, k.c1), hn::Set(d, k.c2)};
     ForwardPerLane<GeluTanh>(p, x, y, n, [&](VFull x_in, VFull& yv) {
-      const auto in_range = hn::Ge(x_in, hn::Set(d, -9.0f));
+      const auto in_range = hn::Ge(x_in, hn::Set(d, kTailStart));
       if (HWY_UNLIKELY(!hn::AllTrue(d, in_range))) return Take(ForwardMixed(x_in, kv), yv);
       // Above x = 9, sigma(b) is within 2^-95 of 1 and y = x: b is taken at 9 (x^3 would
       // overflow).
@@ -1357,22 +1358,23 @@ struct FloatPath<GeluTanh> : ForwardOnlyFloatPath {
 // -1.19, like swish's).
 template <>
 struct FloatPath<Mish> : ForwardOnlyFloatPath {
+  static constexpr float kTailStart = -64.0f;  // x below this: the tail (see above)
   static bool Forward(const Params& p, const float* x, float* y, std::size_t n) {
     const DFull d;
     ForwardPerLane<Mish>(p, x, y, n, [&](VFull x_in, VFull& yv) {
-      const auto in_range = hn::Ge(x_in, hn::Set(d, -64.0f));  // NaN: the double route
+      const auto in_range = hn::Ge(x_in, hn::Set(d, kTailStart));  // NaN: the double route
       if (HWY_UNLIKELY(!hn::AllTrue(d, in_range))) return Take(ForwardMixed(x_in), yv);
       return TimesX(x_in, logistic32::MishFactor(x_in), in_range, yv);
     });
     return true;
   }
-  // Vectors with a lane below -64 (or NaN), out of line (see sigmoid's).
+  // Vectors with a lane below kTailStart (or NaN), out of line (see sigmoid's).
   static HWY_NOINLINE Finished ForwardMixed(VFull x_in) {
     const DFull d;
-    const auto in_range = hn::Ge(x_in, hn::Set(d, -64.0f));
+    const auto in_range = hn::Ge(x_in, hn::Set(d, kTailStart));
     VFull y;
     const auto fine = TimesX(x_in, logistic32::MishFactor(hn::IfThenElseZero(in_range, x_in)), in_range, y);
-    const auto tail = hn::And(hn::Lt(x_in, hn::Set(d, -64.0f)), hn::IsFinite(x_in));
+    const auto tail = hn::And(hn::Lt(x_in, hn::Set(d, kTailStart)), hn::IsFinite(x_in));
     const VFull xt = hn::IfThenElseZero(tail, hn::Max(x_in, hn::Set(d, -110.0f)));
     return {hn::IfThenElse(tail, TimesExpTail(xt, xt, hn::Zero(d)), y), hn::Or(fine, tail)};
   }

@@ -377,11 +377,34 @@ void Row(const float* x, float* y, std::size_t n, float sign, float max, double 
 // copy steps between the vectors of this group's pass 2 (one vector of x per vector of
 // pass 2), so that its reads from memory overlap that arithmetic. x's rows are fetched
 // only a few ahead, since a cache set holds 8 of them.
+// The buffer slot of element j (above), nq = n / fstep rounded up.
+HWY_INLINE std::size_t ColumnSlot(std::size_t j, std::size_t nq) {
+  const std::size_t fstep = hn::Lanes(DF());
+  return j % fstep * nq + j / fstep;
+}
+
+// The group's results out of its buffer: element j's `count` floats (rows r0 ...) from
+// buf[slot(j) * pitch] to out[j * stride + r0], a row at a time (whole cache lines in one
+// run).
+template <class SlotOf>
+HWY_INLINE void StoreGroupRows(const float* buf, std::size_t pitch, SlotOf slot_of, float* out, std::ptrdiff_t stride,
+                               std::size_t r0, std::size_t count, std::size_t n) {
+  const DF df;
+  const std::size_t fstep = hn::Lanes(df);
+  for (std::size_t j = 0; j < n; ++j) {
+    const float* src = buf + slot_of(j) * pitch;
+    float* dst = out + static_cast<std::ptrdiff_t>(j) * stride + r0;
+    std::size_t c = 0;
+    for (; c + fstep <= count; c += fstep) hn::StoreU(hn::LoadU(df, src + c), df, dst + c);
+    if (c < count) StoreTail(df, hn::LoadU(df, src + c), dst + c, count - c);
+  }
+}
+
 struct GroupCopy {
   static constexpr std::size_t kAhead = 4, kLineFloats = 16;
   const float* x = nullptr;
   std::ptrdiff_t xs = 0;
-  std::size_t n = 0, nq = 0, r0 = 0, cols = 0, nv = 0, pitch = 0, j = 0, v = 0, slot = 0;
+  std::size_t n = 0, nq = 0, r0 = 0, cols = 0, nv = 0, pitch = 0, j = 0, v = 0;
   float* buf = nullptr;
   VF sign;
   HWY_ALIGN float max[kColumnsMax];
@@ -389,7 +412,7 @@ struct GroupCopy {
 
   void Start(std::size_t r0_, std::size_t cols_, float* buf_) {
     const DF df;
-    r0 = r0_, cols = cols_, buf = buf_, j = 0, v = 0, slot = 0;
+    r0 = r0_, cols = cols_, buf = buf_, j = 0, v = 0;
     nq = (n + hn::Lanes(df) - 1) / hn::Lanes(df);
     pitch = (cols + hn::Lanes(df) - 1) / hn::Lanes(df) * hn::Lanes(df);
     nv = pitch / hn::Lanes(df);
@@ -412,19 +435,13 @@ struct GroupCopy {
   }
   HWY_INLINE void Step() {
     if (j == n) return;
-    Copy(slot, j, v);
-    if (++v == nv) {
-      v = 0, ++j;
-      slot = j % hn::Lanes(DF()) == 0 ? j / hn::Lanes(DF()) : slot + nq;
-    }
+    Copy(ColumnSlot(j, nq), j, v);
+    if (++v == nv) v = 0, ++j;
   }
   // The rest, in a loop of its own (the first group's copy is all of it).
   void Finish() {
-    const std::size_t fstep = hn::Lanes(DF());
-    for (std::size_t jj = j, vv = v, at = slot; jj < n; ++jj, vv = 0) {
-      for (; vv < nv; ++vv) Copy(at, jj, vv);
-      at = (jj + 1) % fstep == 0 ? (jj + 1) / fstep : at + nq;
-    }
+    for (std::size_t jj = j, vv = v; jj < n; ++jj, vv = 0)
+      for (const std::size_t at = ColumnSlot(jj, nq); vv < nv; ++vv) Copy(at, jj, vv);
     j = n;
   }
 };
@@ -565,14 +582,7 @@ std::size_t Columns(const float* x, std::ptrdiff_t xs, float* y, std::ptrdiff_t 
           }
       nv = (declined + fstep - 1) / fstep;  // fewer when a lane was declined here
     }
-    // y row by row, `declined` floats each: whole cache lines in one run.
-    for (std::size_t j = 0; j < n; ++j) {
-      const float* src = xb + ((j % fstep) * nq + j / fstep) * pitch;
-      float* out = y + static_cast<std::ptrdiff_t>(j) * ys + r0;
-      std::size_t c = 0;
-      for (; c + fstep <= declined; c += fstep) hn::StoreU(hn::LoadU(df, src + c), df, out + c);
-      if (c < declined) StoreTail(df, hn::LoadU(df, src + c), out + c, declined - c);
-    }
+    StoreGroupRows(xb, pitch, [nq](std::size_t j) { return ColumnSlot(j, nq); }, y, ys, r0, declined, n);
     if (declined < cols) return r0 + declined;
     copy.Finish();
   }
@@ -772,13 +782,7 @@ std::size_t BackwardColumns(const float* y, std::ptrdiff_t ys, const float* dy, 
           }
         }
     }
-    for (std::size_t j = 0; j < n; ++j) {
-      const float* src = gbuf + at.Slot(j) * pitch;
-      float* out = dx + static_cast<std::ptrdiff_t>(j) * xs + r0;
-      std::size_t c = 0;
-      for (; c + fstep <= declined; c += fstep) hn::StoreU(hn::LoadU(df, src + c), df, out + c);
-      if (c < declined) StoreTail(df, hn::LoadU(df, src + c), out + c, declined - c);
-    }
+    StoreGroupRows(gbuf, pitch, [&at](std::size_t j) { return at.Slot(j); }, dx, xs, r0, declined, n);
     if (declined < cols) return r0 + declined;
   }
   return rows;
@@ -979,8 +983,7 @@ void TransposeF32Target(const float* src, std::ptrdiff_t src_stride, float* dst,
 std::size_t SoftmaxRowsF32Target(const float* x, float* y, std::size_t n, std::size_t rows, float sign,
                                  double inv_temperature, bool log, double* scratch) {
   using namespace softmax_row;
-  // 1/T outside [2^-60, 2^60] would push th or tl out of float32's normal range.
-  if (!(inv_temperature >= 0x1p-60 && inv_temperature <= 0x1p60)) return 0;
+  if (!SoftmaxTemperatureInRange(inv_temperature)) return 0;
   const bool from_memory = rows * n * sizeof(float) >= kFromMemoryBytes;
   for (std::size_t r = 0; r < rows; ++r, x += n, y += n) {
     const RowMax rm = MaxOfRow(x, n, sign);

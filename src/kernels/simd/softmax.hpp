@@ -50,10 +50,14 @@ std::size_t SoftmaxBackwardColumnsF32(const float* y, std::ptrdiff_t y_stride, c
 // Rows per group of SoftmaxColumnsF32 (4 cache lines), and the longest row it takes
 // (its buffers grow with n; longer rows go through the transposing block copy).
 inline constexpr std::size_t kColumnsMax = 64, kColumnsMaxLength = std::size_t{1} << 16;
-// Whether SoftmaxColumnsF32 takes rows of length n at 1/T = inv_temperature (as the row
-// kernel, 1/T in [2^-60, 2^60]).
+// The 1/T the vector kernels take: outside [2^-60, 2^60], th or tl of the float pair 1/T
+// would leave float32's normal range.
+inline bool SoftmaxTemperatureInRange(double inv_temperature) {
+  return inv_temperature >= 0x1p-60 && inv_temperature <= 0x1p60;
+}
+// Whether SoftmaxColumnsF32 takes rows of length n at 1/T = inv_temperature.
 inline bool SoftmaxColumnsTake(std::size_t n, double inv_temperature) {
-  return n <= kColumnsMaxLength && inv_temperature >= 0x1p-60 && inv_temperature <= 0x1p60;
+  return n <= kColumnsMaxLength && SoftmaxTemperatureInRange(inv_temperature);
 }
 
 // dst[c * dst_stride + r] = src[r * src_stride + c] for r < rows, c < cols (the block
