@@ -238,6 +238,30 @@ struct RowConst64 {
   V m[kHalves], inv_t, sign;
 };
 
+// What a direct argument ((a') at the top) needs from the max m, lane by lane in
+// float64 (the column kernel's lanes are different rows; Row takes one lane, so each row
+// gets the same bits either way): K = floor(m log2 e), and log_softmax's factor F =
+// e^m 2^(64-K) (Highway's float64 Exp, within 1 float64 ULP). `direct` lanes only; the
+// others get K = 0 and F = 2^64 (their m may be huge: it never reaches the Exp).
+struct DirectConst {
+  V k, scale;
+};
+HWY_INLINE DirectConst DirectFor(V m, hn::Mask<D> direct, bool with_scale) {
+  const D d;
+  const hn::RebindToSigned<D> di;
+  const V safe = hn::IfThenElseZero(direct, m);
+  const V k = hn::Floor(hn::Mul(safe, hn::Set(d, 1.4426950408889634)));
+  if (!with_scale) return {k, hn::Set(d, kExpScale)};
+  // 2^(64-K): the integer 1023 + 64 - K sits in the low bits of 2^52 + it, and moves
+  // from there into the exponent field.
+  const V biased = hn::Add(hn::Set(d, 0x1p52 + 1023.0 + 64.0), hn::Neg(k));
+  const V pow2 = hn::BitCast(d, hn::ShiftLeft<52>(hn::BitCast(di, biased)));
+  return {k, hn::IfThenElse(direct, hn::Mul(hn::Exp(d, safe), pow2), hn::Set(d, kExpScale))};
+}
+// log_softmax's log1p(t), t >= 0, as Highway's float64 Log1p (2 ULP) computes it: Row
+// takes one lane of it, the column kernel a lane per row.
+HWY_INLINE V LogOnePlus(V t) { return hn::Log1p(D(), t); }
+
 // Pass 2 on one vector of float lanes at x[i] (xv), writing scratch[i...].
 // softmax: stores e 2^64 and adds it to `sum`. log_softmax: stores d (float64), adds
 // e 2^64 to `sum` where d < 0 and counts the maxima (d = 0) in `maxima`, so that
@@ -310,8 +334,9 @@ void Row(const float* x, float* y, std::size_t n, float sign, float max, double 
   const float th = static_cast<float>(inv_temperature);
   // K, and for log_softmax the factor F = e^m 2^(64-K) of the direct argument's e (2^64
   // for the shifted ones); softmax's quotient cancels F.
-  const int big_k = kArg == Arg::direct ? static_cast<int>(std::floor(static_cast<double>(max) * 1.4426950408889634)) : 0;
-  const double scale = kLog && kArg == Arg::direct ? std::ldexp(std::exp(static_cast<double>(max)), 64 - big_k) : kExpScale;
+  const DirectConst dc = DirectFor(hn::Set(d, static_cast<double>(max)), hn::FirstN(d, kArg == Arg::direct ? 1 : 0), kLog);
+  const int big_k = static_cast<int>(hn::GetLane(dc.k));
+  const double scale = hn::GetLane(dc.scale);
   const RowConst c{hn::Set(df, sign),
                    hn::Set(df, -max),
                    hn::Set(df, th),
@@ -344,7 +369,7 @@ void Row(const float* x, float* y, std::size_t n, float sign, float max, double 
     if (below < 0x1p-60) below = TailSum64(scratch, n);
     V count = maxima[0];  // whole numbers: exact in any order
     for (std::size_t h = 1; h < kHalves; ++h) count = hn::Add(count, maxima[h]);
-    k = std::log1p(below + (hn::GetLane(hn::SumOfLanes(d, count)) - 1.0));
+    k = hn::GetLane(LogOnePlus(hn::Set(d, below + (hn::GetLane(hn::SumOfLanes(d, count)) - 1.0))));
   }
   const V kv = hn::Set(d, k);
   auto finish = [&](std::size_t at) {
@@ -460,7 +485,15 @@ HWY_INLINE void ColumnSums(const float* xb, std::size_t pitch, std::size_t n, co
   V maxima[kHalves];
   for (V& m : maxima) m = hn::Zero(d);
   HWY_ALIGN double part[hn::MaxLanes(df) * hn::MaxLanes(df)];  // [accumulator][row]
-  HWY_ALIGN double junk[hn::MaxLanes(df)];
+  // Row pads its last vector with z = -inf: that vector's e, added to the accumulators
+  // past the tail (the same value each time, so it is computed once).
+  V pad_e[kHalves];
+  if (tail != 0) {
+    HWY_ALIGN double junk[hn::MaxLanes(df)];
+    V none[kHalves];
+    for (std::size_t h = 0; h < kHalves; ++h) pad_e[h] = none[h] = hn::Zero(d);
+    ExpLanes<kLog, kArg>(hn::Set(df, pad), junk, c, c64, pad_e, none);
+  }
   for (std::size_t k = 0; k < fstep; ++k) {
     V acc[kHalves];
     for (V& a : acc) a = hn::Zero(d);
@@ -469,7 +502,8 @@ HWY_INLINE void ColumnSums(const float* xb, std::size_t pitch, std::size_t n, co
       ExpLanes<kLog, kArg>(hn::LoadU(df, xb + slot * pitch), e + slot * fstep, c, c64, acc, maxima);
       copy.Step();
     }
-    if (tail != 0 && k >= tail) ExpLanes<kLog, kArg>(hn::Set(df, pad), junk, c, c64, acc, maxima);
+    if (tail != 0 && k >= tail)
+      for (std::size_t h = 0; h < kHalves; ++h) acc[h] = hn::Add(acc[h], pad_e[h]);
     for (std::size_t h = 0; h < kHalves; ++h) hn::Store(acc[h], d, part + k * fstep + h * step);
   }
   // Row's total lane l is accumulator l + accumulator step + l (+ ...), then the lanes
@@ -504,7 +538,6 @@ std::size_t Columns(const float* x, std::ptrdiff_t xs, float* y, std::ptrdiff_t 
   const float pad = -sign * HUGE_VALF;
   const VF sv = hn::Set(df, sign);
   HWY_ALIGN float mx[kColumnsMax];
-  HWY_ALIGN int32_t bias[kColumnsMax];
   HWY_ALIGN double sums[hn::MaxLanes(df)], counts[hn::MaxLanes(df)], scale[hn::MaxLanes(df)], k[hn::MaxLanes(df)];
   GroupCopy copy;
   copy.x = x, copy.xs = xs, copy.n = n, copy.sign = sv;
@@ -531,46 +564,55 @@ std::size_t Columns(const float* x, std::ptrdiff_t xs, float* y, std::ptrdiff_t 
       copy.Start(r0 + group, std::min(group, rows - r0 - group), xbuf + (g + 1) % 2 * group * (n + fstep));
     // Passes 2 and 3, a vector of rows at a time, with Row's constants lane by lane.
     for (std::size_t v = 0; v < nv; ++v) {
-      const float* m = mx + v * fstep;
-      std::size_t direct = 0;
-      for (std::size_t l = 0; l < fstep; ++l) {
-        // Lanes past the last row taken (padding, or a declined row's +-inf or NaN) follow
-        // the first: a uniform vector stays uniform, and no infinity meets the int cast.
-        const float ml = v * fstep + l < declined ? m[l] : m[0];
-        const bool is_direct = inv_temperature == 1.0 && std::abs(ml) <= kDirectMax;
-        const int big_k = is_direct ? static_cast<int>(std::floor(static_cast<double>(ml) * 1.4426950408889634)) : 0;
-        bias[v * fstep + l] = exp32::BiasFor(64 - big_k);
-        direct |= std::size_t{is_direct} << l;
-        // Row's F for log_softmax
-        scale[l] = kLog && is_direct ? std::ldexp(std::exp(static_cast<double>(ml)), 64 - big_k) : kExpScale;
+      // Lanes past the last row taken (padding, or a declined row's +-inf or NaN) follow
+      // the first: a uniform vector stays uniform, and no infinity meets the Exp or an
+      // int conversion.
+      const VF mv = hn::IfThenElse(hn::FirstN(df, declined - v * fstep), hn::Load(df, mx + v * fstep),
+                                   hn::Set(df, mx[v * fstep]));
+      const bool unscaled = inv_temperature == 1.0;
+      const auto direct = unscaled ? hn::Le(hn::Abs(mv), Lit(kDirectMax)) : hn::FirstN(df, 0);
+      V bias_half[kHalves];
+      for (std::size_t h = 0; h < kHalves; ++h) {
+        const V mh = Widen(mv, h);
+        const auto direct_h = unscaled ? hn::Le(hn::Abs(mh), hn::Set(d, kDirectMax)) : hn::FirstN(d, 0);
+        const DirectConst dc = DirectFor(mh, direct_h, kLog);
+        hn::Store(dc.scale, d, scale + h * step);  // Row's F for log_softmax
+        // exp32::BiasFor(64 - K), exact in float64
+        bias_half[h] = hn::Sub(hn::Mul(hn::Sub(hn::Set(d, 127.0 + 64.0), dc.k), hn::Set(d, double{kTableSize})),
+                               hn::Set(d, double{0x4B400000}));
       }
-      const VF mv = hn::Load(df, m);
-      RowConst c{sv, hn::Neg(mv), hn::Set(df, th), hn::Set(df, tl), hn::Add(mv, hn::Set(df, kMinD)),
-                 hn::Load(DI(), bias + v * fstep)};
+#if HWY_TARGET == HWY_SCALAR
+      const hn::Vec<DI> bias = hn::DemoteTo(DI(), bias_half[0]);
+#else
+      const hn::Rebind<int32_t, D> dih;
+      const hn::Vec<DI> bias = hn::Combine(DI(), hn::DemoteTo(dih, bias_half[1]), hn::DemoteTo(dih, bias_half[0]));
+#endif
+      RowConst c{sv, hn::Neg(mv), hn::Set(df, th), hn::Set(df, tl), hn::Add(mv, hn::Set(df, kMinD)), bias, direct};
       RowConst64 c64{{}, hn::Set(d, inv_temperature), hn::Set(d, static_cast<double>(sign))};
       for (std::size_t h = 0; h < kHalves; ++h) c64.m[h] = Widen(mv, h);
-      const std::size_t all = (std::size_t{1} << fstep) - 1;  // fstep <= 16
-      if (inv_temperature != 1.0) {
+      if (!unscaled) {
         ColumnSums<kLog, Arg::shifted_scaled>(xb + v * fstep, pitch, n, c, c64, pad, e, sums, counts, copy);
-      } else if (direct == all) {
+      } else if (hn::AllTrue(df, direct)) {
         ColumnSums<kLog, Arg::direct>(xb + v * fstep, pitch, n, c, c64, pad, e, sums, counts, copy);
-      } else if (direct == 0) {
+      } else if (hn::AllFalse(df, direct)) {
         ColumnSums<kLog, Arg::shifted>(xb + v * fstep, pitch, n, c, c64, pad, e, sums, counts, copy);
       } else {
-        HWY_ALIGN float is_direct[hn::MaxLanes(df)];
-        for (std::size_t l = 0; l < fstep; ++l) is_direct[l] = (direct >> l) & 1 ? 1.0f : 0.0f;
-        c.direct = hn::Ne(hn::Load(df, is_direct), hn::Zero(df));
         ColumnSums<kLog, Arg::mixed>(xb + v * fstep, pitch, n, c, c64, pad, e, sums, counts, copy);
       }
       // Pass 3: y = e * (1/sum) or d - log1p(t), as Row computes them, into the copy's
       // slots. A row whose t needs Row's second sum (t < 2^-60) is declined.
-      for (std::size_t l = 0; l < fstep; ++l) {
+      for (std::size_t h = 0; h < kHalves; ++h) {
+        const V sh = hn::Load(d, sums + h * step);
         if constexpr (kLog) {
-          const double below = sums[l] / scale[l];
-          if (below < 0x1p-60 && v * fstep + l < declined) declined = v * fstep + l;
-          k[l] = std::log1p(below + (counts[l] - 1.0));
+          const V below = hn::Div(sh, hn::Load(d, scale + h * step));
+          const auto tiny = hn::Lt(below, hn::Set(d, 0x1p-60));
+          if (!hn::AllFalse(d, tiny))
+            for (std::size_t l = 0; l < step; ++l)  // a row that needs Row's second sum
+              if (v * fstep + h * step + l < declined && sums[h * step + l] / scale[h * step + l] < 0x1p-60)
+                declined = v * fstep + h * step + l;
+          hn::Store(LogOnePlus(hn::Add(below, hn::Sub(hn::Load(d, counts + h * step), hn::Set(d, 1.0)))), d, k + h * step);
         } else {
-          k[l] = 1.0 / sums[l];
+          hn::Store(hn::Div(hn::Set(d, 1.0), sh), d, k + h * step);
         }
       }
       for (std::size_t a = 0; a < fstep && a < n; ++a)  // the slots of accumulator a that hold an element
