@@ -256,6 +256,55 @@ TEST(TensorSoftmaxRows, FirstAxisColumnsBitIdenticalOnEveryTarget) {
   hwy::SetSupportedTargetsForTest(0);
 }
 
+// Short rows one after the other (the last axis) go through the column kernel, a row per
+// lane (SoftmaxShortRows): each row must get the bits the row kernel gives it alone (a
+// tensor of one row), across groups of 64 and a part, with declined rows (NaN, +inf, all
+// -inf, and for log_softmax a t below 2^-60) among them, in place too.
+TEST(TensorSoftmaxRows, ShortLastAxisRowsBitIdenticalToRowKernelOnEveryTarget) {
+  std::mt19937_64 rng(89);
+  const std::size_t count = 147;  // two groups of 64, then 19 rows: a vector and a part
+  for (const int64_t target : hwy::SupportedAndGeneratedTargets()) {
+    hwy::SetSupportedTargetsForTest(target);
+    for (const char* spec :
+         {"softmax", "softmin", "softmax(temperature=0.5)", "log_softmax", "log_softmax(temperature=3)"}) {
+      const activ::Activation f = with_axis(spec, -1);
+      for (const std::size_t n : {1, 2, 3, 7, 8, 10, 16, 17, 31, 33, 64}) {
+        std::vector<float> x(count * n);
+        for (std::size_t r = 0; r < count; ++r) {
+          std::vector<float> row;
+          switch (r % 5) {
+            case 0: row = row_with(n, rng, 10, {}); break;
+            case 1: row = row_with(n, rng, 100, {}); break;
+            case 2: row = row_with(n, rng, 1, {60.1f}); break;
+            case 3: row = row_with(n, rng, 1, {59.9f, -kInf}); break;
+            default: row = row_with(n, rng, 1, {-59.9f, -60.1f}); break;
+          }
+          if (r == 5) row = row_with(n, rng, 1, {kNaN});
+          if (r == 30) row.assign(n, -kInf);
+          if (r == 70 || r == 140) row = row_with(n, rng, 1, {kInf});
+          if (r == 50 || r == 100) row = row_with(n, rng, 1, {100.f});
+          std::copy(row.begin(), row.end(), x.begin() + static_cast<std::ptrdiff_t>(r * n));
+        }
+        std::vector<float> y(count * n), inplace = x, alone(n);
+        f.forward(activ::ConstTensorView<float>(x.data(), {count, n}), activ::TensorView<float>(y.data(), {count, n}));
+        f.forward(activ::ConstTensorView<float>(inplace.data(), {count, n}),
+                  activ::TensorView<float>(inplace.data(), {count, n}));
+        for (std::size_t r = 0; r < count; ++r) {
+          f.forward(activ::ConstTensorView<float>(&x[r * n], {1, n}), activ::TensorView<float>(alone.data(), {1, n}));
+          for (std::size_t j = 0; j < n; ++j) {
+            ASSERT_EQ(0, std::memcmp(&y[r * n + j], &alone[j], sizeof(float)))
+                << hwy::TargetName(target) << " " << spec << " n=" << n << " row " << r << " element " << j << ": "
+                << y[r * n + j] << " vs " << alone[j];
+            ASSERT_EQ(0, std::memcmp(&inplace[r * n + j], &alone[j], sizeof(float)))
+                << hwy::TargetName(target) << " " << spec << " in place, n=" << n << " row " << r << " element " << j;
+          }
+        }
+      }
+    }
+  }
+  hwy::SetSupportedTargetsForTest(0);
+}
+
 // y of an (rows, n) tensor along its last axis, and of the same data laid out as
 // (n, rows) along axis 0, as a 3-D (2, n, rows / 2) middle axis and through a strided
 // last-axis view: every layout must give the same bits.

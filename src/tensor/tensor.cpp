@@ -271,15 +271,42 @@ struct RowKernels {
   Backward softmax_backward_f32;
   Backward softmax_backward_x_f32;
 };
+// Rows [0, count) through a column kernel: columns(r, left) takes rows r ... r + left - 1
+// and returns how many it did; the row after those (one it declines) goes to one_row.
+template <class Columns, class OneRow>
+void by_columns(std::size_t count, Columns&& columns, OneRow&& one_row) {
+  for (std::size_t r = 0; r < count;) {
+    r += columns(r, count - r);
+    if (r < count) one_row(r++);
+  }
+}
 void softmax_rows_f32(const SoftmaxParams& p, const float* x, float* y, std::size_t n, std::size_t rows) {
   const double inv_temperature = 1.0 / static_cast<double>(p.temperature);
+  const float sign = static_cast<float>(p.sign);
   thread_local std::vector<detail::tensor::RowStats<double>> st;
-  for (std::size_t r = 0; r < rows; ++r) {
-    r += detail::simd::SoftmaxRowsF32(x + r * n, y + r * n, n, rows - r, static_cast<float>(p.sign), inv_temperature,
-                                      p.log);
-    if (r == rows) return;
+  // A row the vector kernel declines: the scalar reference.
+  auto one_row = [&](std::size_t r) {
     detail::tensor::softmax_rows<float>(p, n, 1, Lane<const float>{x + r * n, 0, 1}, Lane<float>{y + r * n, 0, 1}, {},
                                         st);
+  };
+  if (detail::simd::SoftmaxShortRows(n, rows, p.log) && detail::simd::SoftmaxColumnsTake(n, inv_temperature)) {
+    // Short rows fill the vector lanes one row per lane (the column kernel, same bits)
+    // instead of one row per vector; a row it declines goes to the row kernel.
+    const auto row_stride = static_cast<std::ptrdiff_t>(n);
+    return by_columns(
+        rows,
+        [&](std::size_t r, std::size_t left) {
+          return detail::simd::SoftmaxColumnsF32(x + r * n, 1, row_stride, y + r * n, 1, row_stride, n, left, sign,
+                                                 inv_temperature, p.log);
+        },
+        [&](std::size_t r) {
+          if (detail::simd::SoftmaxRowsF32(x + r * n, y + r * n, n, 1, sign, inv_temperature, p.log) == 0) one_row(r);
+        });
+  }
+  for (std::size_t r = 0; r < rows; ++r) {
+    r += detail::simd::SoftmaxRowsF32(x + r * n, y + r * n, n, rows - r, sign, inv_temperature, p.log);
+    if (r == rows) return;
+    one_row(r);
   }
 }
 void softmax_backward_rows_f32(const SoftmaxParams& p, const float* y, const float* dy, float* dx, std::size_t n,
@@ -361,15 +388,6 @@ void softmax_row_blocks_f32(const SoftmaxParams& p, std::size_t n, std::size_t c
   }
 }
 
-// Rows [0, count) through a column kernel: columns(r, left) takes rows r ... r + left - 1
-// and returns how many it did; the row after those (one it declines) goes to one_row.
-template <class Columns, class OneRow>
-void by_columns(std::size_t count, Columns&& columns, OneRow&& one_row) {
-  for (std::size_t r = 0; r < count;) {
-    r += columns(r, count - r);
-    if (r < count) one_row(r++);
-  }
-}
 // The rows of `lane` from row r on.
 template <class P>
 Lane<P> from_row(Lane<P> lane, std::size_t r) {
@@ -387,7 +405,7 @@ void softmax_strided_f32(const SoftmaxParams& p, std::size_t n, std::size_t coun
   by_columns(
       count,
       [&](std::size_t r, std::size_t left) {
-        return detail::simd::SoftmaxColumnsF32(&x(r, 0), x.es, &y(r, 0), y.es, n, left, static_cast<float>(p.sign),
+        return detail::simd::SoftmaxColumnsF32(&x(r, 0), x.es, 1, &y(r, 0), y.es, 1, n, left, static_cast<float>(p.sign),
                                                inv_temperature, p.log);
       },
       [&](std::size_t r) { softmax_row_blocks_f32(p, n, 1, from_row(x, r), from_row(y, r)); });

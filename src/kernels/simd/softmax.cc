@@ -380,6 +380,65 @@ void Row(const float* x, float* y, std::size_t n, float sign, float max, double 
   if (i < n) StoreTail(dh, finish(i), y + i, n - i);
 }
 
+// dst_row(c)[r] = src_row(r)[c] for r < rows, c < cols (src_row, dst_row: a row's first
+// element; the rows do not overlap), 8 x 8 tiles at a time in 256-bit vectors where the
+// target has them. The tiles go along the rows of whichever side is in main memory
+// (`src_in_memory`), so that each of its rows is read or written in one run.
+template <class SrcRow, class DstRow>
+HWY_INLINE void TransposeRows(SrcRow src_row, DstRow dst_row, std::size_t rows, std::size_t cols, bool src_in_memory) {
+  const std::size_t rows8 = rows & ~std::size_t{7}, cols8 = cols & ~std::size_t{7};
+#if HWY_TARGET <= HWY_AVX2
+  const hn::Full256<float> d;
+  using V8 = hn::Vec<decltype(d)>;
+  const hn::Repartition<double, decltype(d)> dd;
+  auto tile = [&](std::size_t r0, std::size_t c0) {
+    V8 v[8], t[8], u[8];
+    for (int k = 0; k < 8; ++k) v[k] = hn::LoadU(d, src_row(r0 + k) + c0);
+    for (int k = 0; k < 8; k += 2) {
+      t[k] = hn::InterleaveLower(d, v[k], v[k + 1]);      // a0 b0 a1 b1 | a4 b4 a5 b5
+      t[k + 1] = hn::InterleaveUpper(d, v[k], v[k + 1]);  // a2 b2 a3 b3 | a6 b6 a7 b7
+    }
+    auto pairs = [&](V8 a, V8 b, bool upper) {  // 64-bit lanes 0 (1) of a and of b per 128-bit block
+      const auto a64 = hn::BitCast(dd, a), b64 = hn::BitCast(dd, b);
+      return hn::BitCast(d, upper ? hn::InterleaveUpper(dd, a64, b64) : hn::InterleaveLower(dd, a64, b64));
+    };
+    for (int k = 0; k < 8; k += 4) {
+      u[k] = pairs(t[k], t[k + 2], false);         // a0 b0 c0 d0 | a4 b4 c4 d4
+      u[k + 1] = pairs(t[k], t[k + 2], true);      // a1 b1 c1 d1 | a5 b5 c5 d5
+      u[k + 2] = pairs(t[k + 1], t[k + 3], false); // a2 ... | a6 ...
+      u[k + 3] = pairs(t[k + 1], t[k + 3], true);  // a3 ... | a7 ...
+    }
+    for (int k = 0; k < 4; ++k) {
+      hn::StoreU(hn::ConcatLowerLower(d, u[k + 4], u[k]), d, dst_row(c0 + k) + r0);
+      hn::StoreU(hn::ConcatUpperUpper(d, u[k + 4], u[k]), d, dst_row(c0 + k + 4) + r0);
+    }
+  };
+  // The rows of memory-side 8 steps ahead are fetched early: they lie a whole tensor
+  // row apart, too far for the hardware prefetcher to follow.
+  constexpr std::size_t kLine = 16;  // floats per cache line
+  if (src_in_memory) {
+    for (std::size_t r0 = 0; r0 < rows8; r0 += 8) {
+      for (std::size_t r = r0 + 8; r < std::min(r0 + 16, rows); ++r)
+        for (std::size_t c = 0; c < cols; c += kLine) __builtin_prefetch(src_row(r) + c);
+      for (std::size_t c0 = 0; c0 < cols8; c0 += 8) tile(r0, c0);
+    }
+  } else {
+    for (std::size_t c0 = 0; c0 < cols8; c0 += 8) {
+      for (std::size_t c = c0 + 8; c < std::min(c0 + 16, cols); ++c)
+        for (std::size_t r = 0; r < rows; r += kLine) __builtin_prefetch(dst_row(c) + r, 1);
+      for (std::size_t r0 = 0; r0 < rows8; r0 += 8) tile(r0, c0);
+    }
+  }
+#else
+  (void)src_in_memory;
+  for (std::size_t c = 0; c < cols8; ++c)
+    for (std::size_t r = 0; r < rows8; ++r) dst_row(c)[r] = src_row(r)[c];
+#endif
+  // the edges: the last rows % 8 rows, and the last cols % 8 columns of the others
+  for (std::size_t c = 0; c < cols; ++c)
+    for (std::size_t r = c < cols8 ? rows8 : 0; r < rows; ++r) dst_row(c)[r] = src_row(r)[c];
+}
+
 // ---- rows side by side (the first axis) ----------------------------------------------
 // Row r's element j at x[r + j * x_stride]: each float lane holds one row, so the rows
 // need no transpose. They go a group of kColumnsMax rows at a time (4 cache lines of
@@ -408,17 +467,33 @@ HWY_INLINE std::size_t ColumnSlot(std::size_t j, std::size_t nq) {
   return j % fstep * nq + j / fstep;
 }
 
+// Rows side by side in memory: row r's element j at p[r * rs + j * es]. rs = 1 (the
+// first axis) loads a vector of rows as one. Other row strides need es = 1: short
+// contiguous rows (rs = n, whose many rows fill the vector lanes better than one row
+// does), which go to and from the buffer by 8 x 8 transposes (Zen 4's gathers and
+// scatters took 60% of the kernel's time at rows of 8).
+template <class T>
+struct RowsAt {
+  T* p;
+  std::ptrdiff_t es, rs;
+  T* at(std::size_t r, std::size_t j) const {
+    return p + static_cast<std::ptrdiff_t>(r) * rs + static_cast<std::ptrdiff_t>(j) * es;
+  }
+};
+
 // The group's results out of its buffer: element j's `count` floats (rows r0 ...) from
-// buf[slot(j) * pitch] to out[j * stride + r0], a row at a time (whole cache lines in one
-// run).
+// buf[slot(j) * pitch] to out's rows (with rs = 1, whole cache lines in one run).
 template <class SlotOf>
-HWY_INLINE void StoreGroupRows(const float* buf, std::size_t pitch, SlotOf slot_of, float* out, std::ptrdiff_t stride,
-                               std::size_t r0, std::size_t count, std::size_t n) {
+HWY_INLINE void StoreGroupRows(const float* buf, std::size_t pitch, SlotOf slot_of, RowsAt<float> out, std::size_t r0,
+                               std::size_t count, std::size_t n) {
   const DF df;
   const std::size_t fstep = hn::Lanes(df);
+  if (out.rs != 1)
+    return TransposeRows([&](std::size_t j) { return buf + slot_of(j) * pitch; },
+                         [&](std::size_t r) { return out.at(r0 + r, 0); }, n, count, false);
   for (std::size_t j = 0; j < n; ++j) {
     const float* src = buf + slot_of(j) * pitch;
-    float* dst = out + static_cast<std::ptrdiff_t>(j) * stride + r0;
+    float* dst = out.at(r0, j);
     std::size_t c = 0;
     for (; c + fstep <= count; c += fstep) hn::StoreU(hn::LoadU(df, src + c), df, dst + c);
     if (c < count) StoreTail(df, hn::LoadU(df, src + c), dst + c, count - c);
@@ -426,10 +501,10 @@ HWY_INLINE void StoreGroupRows(const float* buf, std::size_t pitch, SlotOf slot_
 }
 
 struct GroupCopy {
-  static constexpr std::size_t kAhead = 4, kLineFloats = 16;
-  const float* x = nullptr;
-  std::ptrdiff_t xs = 0;
+  static constexpr std::size_t kAhead = 4, kLineFloats = 16, kPrefetchFrom = 32;
+  RowsAt<const float> x{nullptr, 0, 0};
   std::size_t n = 0, nq = 0, r0 = 0, cols = 0, nv = 0, pitch = 0, j = 0, v = 0;
+  std::size_t fetched = 0;  // contiguous rows: floats of the group prefetched
   float* buf = nullptr;
   VF sign;
   HWY_ALIGN float max[kColumnsMax];
@@ -437,7 +512,7 @@ struct GroupCopy {
 
   void Start(std::size_t r0_, std::size_t cols_, float* buf_) {
     const DF df;
-    r0 = r0_, cols = cols_, buf = buf_, j = 0, v = 0;
+    r0 = r0_, cols = cols_, buf = buf_, j = 0, v = 0, fetched = 0;
     nq = (n + hn::Lanes(df) - 1) / hn::Lanes(df);
     pitch = (cols + hn::Lanes(df) - 1) / hn::Lanes(df) * hn::Lanes(df);
     nv = pitch / hn::Lanes(df);
@@ -447,24 +522,54 @@ struct GroupCopy {
   HWY_INLINE void Copy(std::size_t at, std::size_t jj, std::size_t vv) {
     const DF df;
     const std::size_t fstep = hn::Lanes(df);
-    const float* src = x + static_cast<std::ptrdiff_t>(jj) * xs + r0;
+    const float* src = x.at(r0, jj);
     if (vv == 0 && jj + kAhead < n)
-      for (std::size_t c = 0; c < cols; c += kLineFloats) hwy::Prefetch(src + static_cast<std::ptrdiff_t>(kAhead) * xs + c);
+      for (std::size_t c = 0; c < cols; c += kLineFloats) hwy::Prefetch(x.at(r0 + c, jj + kAhead));
     const std::size_t left = cols - vv * fstep;
     const VF a = left >= fstep ? hn::LoadU(df, src + vv * fstep) : LoadTail(df, src + vv * fstep, left, hn::Zero(df));
     hn::StoreU(a, df, buf + at * pitch + vv * fstep);
+    Visit(a, vv);
+  }
+  // Pass 1 on vector vv of a slot.
+  HWY_INLINE void Visit(VF a, std::size_t vv) {
+    const DF df;
+    const std::size_t fstep = hn::Lanes(df);
     float* m = max + vv * fstep;
     float* f = nan + vv * fstep;
     hn::Store(hn::Max(hn::Load(df, m), hn::Mul(a, sign)), df, m);
     hn::Store(hn::Max(hn::Load(df, f), hn::IfThenElseZero(hn::IsNaN(a), hn::Set(df, 1.0f))), df, f);
   }
+  // Contiguous rows (rs != 1): the whole group at once, transposed into the slots (the
+  // hardware prefetcher follows their one run of memory), lanes past the group's rows 0.
+  void Transposed() {
+    const DF df;
+    const std::size_t fstep = hn::Lanes(df);
+    TransposeRows([&](std::size_t r) { return x.at(r0 + r, 0); },
+                  [&](std::size_t jj) { return buf + ColumnSlot(jj, nq) * pitch; }, cols, n, true);
+    for (std::size_t jj = 0; jj < n; ++jj) {
+      float* slot = buf + ColumnSlot(jj, nq) * pitch;
+      std::fill(slot + cols, slot + pitch, 0.0f);
+      for (std::size_t vv = 0; vv < nv; ++vv) Visit(hn::LoadU(df, slot + vv * fstep), vv);
+    }
+    j = n;
+  }
   HWY_INLINE void Step() {
+    if (x.rs != 1) {
+      // Contiguous rows: one cache line of the group's run fetched per step (the group
+      // has 4n lines, as many as the steps of a whole group's pass 2), so that
+      // Transposed() finds it in cache. Measured at 2^26 elements: rows of 32 and 64
+      // (log_softmax) 1.33 -> 1.19 and 1.15 -> 1.05 ns/element; rows of 8 slower (1.62
+      // -> 1.78), where the hardware prefetcher keeps up on its own.
+      if (n >= kPrefetchFrom && fetched < cols * n) hwy::Prefetch(x.at(r0, 0) + fetched), fetched += kLineFloats;
+      return;
+    }
     if (j == n) return;
     Copy(ColumnSlot(j, nq), j, v);
     if (++v == nv) v = 0, ++j;
   }
   // The rest, in a loop of its own (the first group's copy is all of it).
   void Finish() {
+    if (x.rs != 1) return Transposed();
     for (std::size_t jj = j, vv = v; jj < n; ++jj, vv = 0)
       for (const std::size_t at = ColumnSlot(jj, nq); vv < nv; ++vv) Copy(at, jj, vv);
     j = n;
@@ -526,8 +631,8 @@ HWY_INLINE void ColumnSums(const float* xb, std::size_t pitch, std::size_t n, co
 // xbuf holds two groups (this one and the next one), (n + fstep) kColumnsMax floats
 // each; e a vector of rows, (n + fstep) fstep doubles.
 template <bool kLog>
-std::size_t Columns(const float* x, std::ptrdiff_t xs, float* y, std::ptrdiff_t ys, std::size_t n, std::size_t rows,
-                    float sign, double inv_temperature, float* xbuf, double* e) {
+std::size_t Columns(RowsAt<const float> x, RowsAt<float> y, std::size_t n, std::size_t rows, float sign,
+                    double inv_temperature, float* xbuf, double* e) {
   const DF df;
   const D d;
   const DH dh;
@@ -540,7 +645,7 @@ std::size_t Columns(const float* x, std::ptrdiff_t xs, float* y, std::ptrdiff_t 
   HWY_ALIGN float mx[kColumnsMax];
   HWY_ALIGN double sums[hn::MaxLanes(df)], counts[hn::MaxLanes(df)], scale[hn::MaxLanes(df)], k[hn::MaxLanes(df)];
   GroupCopy copy;
-  copy.x = x, copy.xs = xs, copy.n = n, copy.sign = sv;
+  copy.x = x, copy.n = n, copy.sign = sv;
   copy.Start(0, std::min(group, rows), xbuf);
   copy.Finish();
   for (std::size_t r0 = 0, g = 0; r0 < rows; r0 += group, ++g) {
@@ -624,7 +729,7 @@ std::size_t Columns(const float* x, std::ptrdiff_t xs, float* y, std::ptrdiff_t 
           }
       nv = (declined + fstep - 1) / fstep;  // fewer when a lane was declined here
     }
-    StoreGroupRows(xb, pitch, [nq](std::size_t j) { return ColumnSlot(j, nq); }, y, ys, r0, declined, n);
+    StoreGroupRows(xb, pitch, [nq](std::size_t j) { return ColumnSlot(j, nq); }, y, r0, declined, n);
     if (declined < cols) return r0 + declined;
     copy.Finish();
   }
@@ -824,7 +929,7 @@ std::size_t BackwardColumns(const float* y, std::ptrdiff_t ys, const float* dy, 
           }
         }
     }
-    StoreGroupRows(gbuf, pitch, [&at](std::size_t j) { return at.Slot(j); }, dx, xs, r0, declined, n);
+    StoreGroupRows(gbuf, pitch, [&at](std::size_t j) { return at.Slot(j); }, RowsAt<float>{dx, xs, 1}, r0, declined, n);
     if (declined < cols) return r0 + declined;
   }
   return rows;
@@ -959,65 +1064,13 @@ bool BackwardFromXRow(const float* x, const float* dy, float* dx, std::size_t n,
 }  // namespace softmax_row
 
 // dst[c * dst_stride + r] = src[r * src_stride + c] for r < rows, c < cols: the block
-// copy of the other axes (tensor.cpp), 8 x 8 tiles at a time in 256-bit vectors where
-// the target has them. The tiles go along the rows of whichever side is in main memory
-// (`src_in_memory`), so that each of its rows is read or written in one run.
+// copy of the other axes (tensor.cpp).
 void TransposeF32Target(const float* src, std::ptrdiff_t src_stride, float* dst, std::ptrdiff_t dst_stride,
                         std::size_t rows, std::size_t cols, bool src_in_memory) {
-  auto at = [](std::size_t i, std::ptrdiff_t stride, std::size_t j) {
-    return static_cast<std::ptrdiff_t>(i) * stride + static_cast<std::ptrdiff_t>(j);
+  auto row = [](auto* p, std::ptrdiff_t stride) {
+    return [p, stride](std::size_t i) { return p + static_cast<std::ptrdiff_t>(i) * stride; };
   };
-  const std::size_t rows8 = rows & ~std::size_t{7}, cols8 = cols & ~std::size_t{7};
-#if HWY_TARGET <= HWY_AVX2
-  const hn::Full256<float> d;
-  using V8 = hn::Vec<decltype(d)>;
-  const hn::Repartition<double, decltype(d)> dd;
-  auto tile = [&](std::size_t r0, std::size_t c0) {
-    V8 v[8], t[8], u[8];
-    for (int k = 0; k < 8; ++k) v[k] = hn::LoadU(d, src + at(r0 + k, src_stride, c0));
-    for (int k = 0; k < 8; k += 2) {
-      t[k] = hn::InterleaveLower(d, v[k], v[k + 1]);      // a0 b0 a1 b1 | a4 b4 a5 b5
-      t[k + 1] = hn::InterleaveUpper(d, v[k], v[k + 1]);  // a2 b2 a3 b3 | a6 b6 a7 b7
-    }
-    auto pairs = [&](V8 a, V8 b, bool upper) {  // 64-bit lanes 0 (1) of a and of b per 128-bit block
-      const auto a64 = hn::BitCast(dd, a), b64 = hn::BitCast(dd, b);
-      return hn::BitCast(d, upper ? hn::InterleaveUpper(dd, a64, b64) : hn::InterleaveLower(dd, a64, b64));
-    };
-    for (int k = 0; k < 8; k += 4) {
-      u[k] = pairs(t[k], t[k + 2], false);         // a0 b0 c0 d0 | a4 b4 c4 d4
-      u[k + 1] = pairs(t[k], t[k + 2], true);      // a1 b1 c1 d1 | a5 b5 c5 d5
-      u[k + 2] = pairs(t[k + 1], t[k + 3], false); // a2 ... | a6 ...
-      u[k + 3] = pairs(t[k + 1], t[k + 3], true);  // a3 ... | a7 ...
-    }
-    for (int k = 0; k < 4; ++k) {
-      hn::StoreU(hn::ConcatLowerLower(d, u[k + 4], u[k]), d, dst + at(c0 + k, dst_stride, r0));
-      hn::StoreU(hn::ConcatUpperUpper(d, u[k + 4], u[k]), d, dst + at(c0 + k + 4, dst_stride, r0));
-    }
-  };
-  // The rows of memory-side 8 steps ahead are fetched early: they lie a whole tensor
-  // row apart, too far for the hardware prefetcher to follow.
-  constexpr std::size_t kLine = 16;  // floats per cache line
-  if (src_in_memory) {
-    for (std::size_t r0 = 0; r0 < rows8; r0 += 8) {
-      for (std::size_t r = r0 + 8; r < std::min(r0 + 16, rows); ++r)
-        for (std::size_t c = 0; c < cols; c += kLine) __builtin_prefetch(src + at(r, src_stride, c));
-      for (std::size_t c0 = 0; c0 < cols8; c0 += 8) tile(r0, c0);
-    }
-  } else {
-    for (std::size_t c0 = 0; c0 < cols8; c0 += 8) {
-      for (std::size_t c = c0 + 8; c < std::min(c0 + 16, cols); ++c)
-        for (std::size_t r = 0; r < rows; r += kLine) __builtin_prefetch(dst + at(c, dst_stride, r), 1);
-      for (std::size_t r0 = 0; r0 < rows8; r0 += 8) tile(r0, c0);
-    }
-  }
-#else
-  (void)src_in_memory;
-  for (std::size_t c = 0; c < cols8; ++c)
-    for (std::size_t r = 0; r < rows8; ++r) dst[at(c, dst_stride, r)] = src[at(r, src_stride, c)];
-#endif
-  // the edges: the last rows % 8 rows, and the last cols % 8 columns of the others
-  for (std::size_t c = 0; c < cols; ++c)
-    for (std::size_t r = c < cols8 ? rows8 : 0; r < rows; ++r) dst[at(c, dst_stride, r)] = src[at(r, src_stride, c)];
+  softmax_row::TransposeRows(row(src, src_stride), row(dst, dst_stride), rows, cols, src_in_memory);
 }
 
 // Rows [0, rows) of length n, back to back; returns the first row the scalar reference
@@ -1052,13 +1105,16 @@ std::size_t SoftmaxRowsF32Target(const float* x, float* y, std::size_t n, std::s
 }
 
 // Rows side by side (softmax.hpp); xbuf and e as SoftmaxColumnsF32 sizes them.
-std::size_t SoftmaxColumnsF32Target(const float* x, std::ptrdiff_t x_stride, float* y, std::ptrdiff_t y_stride,
-                                    std::size_t n, std::size_t rows, float sign, double inv_temperature, bool log,
-                                    float* xbuf, double* e) {
+std::size_t SoftmaxColumnsF32Target(const float* x, std::ptrdiff_t x_stride, std::ptrdiff_t x_row_stride, float* y,
+                                    std::ptrdiff_t y_stride, std::ptrdiff_t y_row_stride, std::size_t n,
+                                    std::size_t rows, float sign, double inv_temperature, bool log, float* xbuf,
+                                    double* e) {
   using namespace softmax_row;
   if (!SoftmaxColumnsTake(n, inv_temperature)) return 0;
-  return log ? Columns<true>(x, x_stride, y, y_stride, n, rows, sign, inv_temperature, xbuf, e)
-             : Columns<false>(x, x_stride, y, y_stride, n, rows, sign, inv_temperature, xbuf, e);
+  const RowsAt<const float> xa{x, x_stride, x_row_stride};
+  const RowsAt<float> ya{y, y_stride, y_row_stride};
+  return log ? Columns<true>(xa, ya, n, rows, sign, inv_temperature, xbuf, e)
+             : Columns<false>(xa, ya, n, rows, sign, inv_temperature, xbuf, e);
 }
 
 // Backward from the output for rows [0, rows); returns the first row the scalar
@@ -1138,16 +1194,17 @@ std::size_t SoftmaxBackwardFromXRowsF32(const float* x, const float* dy, float* 
                                                                  scratch.data());
 }
 
-std::size_t SoftmaxColumnsF32(const float* x, std::ptrdiff_t x_stride, float* y, std::ptrdiff_t y_stride,
-                              std::size_t n, std::size_t rows, float sign, double inv_temperature, bool log) {
+std::size_t SoftmaxColumnsF32(const float* x, std::ptrdiff_t x_stride, std::ptrdiff_t x_row_stride, float* y,
+                              std::ptrdiff_t y_stride, std::ptrdiff_t y_row_stride, std::size_t n, std::size_t rows,
+                              float sign, double inv_temperature, bool log) {
   // Two groups' buffers and a vector of rows' e (Columns), at most 16 floats per vector,
   // per thread: 0.8 MB for n = 1024, 41 MB for n = kColumnsMaxLength.
   thread_local std::vector<float> xbuf;
   thread_local std::vector<double> e;
   if (xbuf.size() < 2 * (n + 16) * kColumnsMax) xbuf.resize(2 * (n + 16) * kColumnsMax);
   if (e.size() < (n + 16) * 16) e.resize((n + 16) * 16);
-  return HWY_DYNAMIC_DISPATCH(SoftmaxColumnsF32Target)(x, x_stride, y, y_stride, n, rows, sign, inv_temperature,
-                                                       log, xbuf.data(), e.data());
+  return HWY_DYNAMIC_DISPATCH(SoftmaxColumnsF32Target)(x, x_stride, x_row_stride, y, y_stride, y_row_stride, n, rows,
+                                                       sign, inv_temperature, log, xbuf.data(), e.data());
 }
 
 void TransposeF32(const float* src, std::ptrdiff_t src_stride, float* dst, std::ptrdiff_t dst_stride,
