@@ -29,7 +29,7 @@
 //      z itself (exact), clamped below at m - 110, and the result is scaled by
 //      2^(64-K), K = floor(m log2 e), instead of 2^64: e^z 2^(64-K) = F e^(z-m) with
 //      F = e^m 2^(64-K) in [2^64, 2^65), which softmax's quotient cancels and
-//      log_softmax divides out (F in float64 from libm's exp, 2^-52). Then
+//      log_softmax divides out (F in float64 from Highway's Exp, 1 ULP = 2^-52). Then
 //      |z| <= 170, |k'| <= 3925 (12 bits still), the split of L errs by 2^-31.2 and
 //      (b)'s rho grows to 1.56 * 2^-30 / 1.30 * 2^-29: the totals below cover it.
 //  (b)-(e) e^(dh + dl) 2^(64-K) as a float pair by exp32::ScaledExp (exp32-inl.h, which
@@ -47,7 +47,8 @@
 // (N = 8) for rows up to 2^16.
 // log_softmax: y = d - log1p(t), d in float64 (2^-52), t's relative error eps_t <=
 // eps_e + n 2^-53. log1p's error then is at most eps_t t / (1 + t) <= eps_t log1p(t)
-// (log(1 + t) >= t / (1 + t)), relative eps_t, and d <= 0 <= log1p(t) do not cancel:
+// (log(1 + t) >= t / (1 + t)), relative eps_t, plus Highway's Log1p's own 2 float64 ULP
+// (2^-51, below 2^-26 float32 ULP), and d <= 0 <= log1p(t) do not cancel:
 // y is within 0.5 + 0.0645 (N = 16) / 0.122 (N = 8) + 2^-13 ULP. When t < 2^-60 (one
 // entry dominates by more than 41 nats), the clamped lanes' n 2^-158 could matter next
 // to t, so t is summed again from the stored d with the float64 exp of math64-inl.h
