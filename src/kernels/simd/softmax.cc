@@ -1015,7 +1015,7 @@ HWY_INLINE void ReducePair(const Pair64& v, double& hi, double& lo) {
 // (NaN, a z of +inf, only -inf) and rows with a non-finite dy go to the scalar reference.
 template <bool kLog>
 bool BackwardFromXRow(const float* x, const float* dy, float* dx, std::size_t n, float sign, double temperature,
-                      double* e) {
+                      double* e, std::size_t ahead) {
   const RowMax rm = MaxOfRow(x, n, sign);
   if (rm.nan || rm.max == HUGE_VALF || rm.max == -HUGE_VALF) return false;
   const D d;
@@ -1031,6 +1031,8 @@ bool BackwardFromXRow(const float* x, const float* dy, float* dx, std::size_t n,
   Pair64 sum{hn::Zero(d), hn::Zero(d)}, dsum = sum;  // log_softmax: float64 pairs
   V poison = hn::Zero(d);
   for (std::size_t i = 0; i < n; i += step) {
+    // what follows in memory, a cache line per two vectors (PrefetchDistance)
+    if (ahead != 0 && i % (2 * step) == 0) hwy::Prefetch(x + ahead + i), hwy::Prefetch(dy + ahead + i);
     const std::size_t count = std::min(step, n - i);
     const V z = hn::Mul(wide(x, i, count, -sign * HUGE_VALF), sg);
     const V ev = hn::Exp(d, hn::Mul(hn::Sub(z, m), inv_t));
@@ -1173,9 +1175,11 @@ std::size_t SoftmaxBackwardFromXRowsF32Target(const float* x, const float* dy, f
                                               std::size_t rows, float sign, double temperature, bool log,
                                               double* scratch) {
   using namespace softmax_row;
+  const bool from_memory = 2 * rows * n * sizeof(float) >= kFromMemoryBytes;
   for (std::size_t r = 0; r < rows; ++r, x += n, dy += n, dx += n) {
-    const bool done = log ? BackwardFromXRow<true>(x, dy, dx, n, sign, temperature, scratch)
-                          : BackwardFromXRow<false>(x, dy, dx, n, sign, temperature, scratch);
+    const std::size_t ahead = PrefetchDistance(from_memory, n, (rows - r) * n);
+    const bool done = log ? BackwardFromXRow<true>(x, dy, dx, n, sign, temperature, scratch, ahead)
+                          : BackwardFromXRow<false>(x, dy, dx, n, sign, temperature, scratch, ahead);
     if (!done) return r;
   }
   return rows;
