@@ -693,7 +693,9 @@ std::size_t Columns(RowsAt<const float> x, RowsAt<float> y, std::size_t n, std::
         const auto direct_h = unscaled ? hn::Le(hn::Abs(mh), hn::Set(d, kDirectMax)) : hn::FirstN(d, 0);
         const DirectConst dc = DirectFor(mh, direct_h, kLog);
         hn::Store(dc.scale, d, scale + h * step);  // Row's F for log_softmax
-        // exp32::BiasFor(64 - K), exact in float64
+        // exp32::BiasFor(64 - K), exact in float64 (its linear form, checked here)
+        static_assert(exp32::BiasFor(0) == 127 * kTableSize - 0x4B400000 &&
+                      exp32::BiasFor(64) - exp32::BiasFor(0) == 64 * kTableSize);
         bias_half[h] = hn::Sub(hn::Mul(hn::Sub(hn::Set(d, 127.0 + 64.0), dc.k), hn::Set(d, double{kTableSize})),
                                hn::Set(d, double{0x4B400000}));
       }
