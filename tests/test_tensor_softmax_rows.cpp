@@ -380,6 +380,53 @@ TEST(TensorSoftmaxRows, TensorFromMemoryBitIdenticalToSingleRows) {
   activ::set_num_threads(threads);
 }
 
+// The first axis of a tensor spanning 16 MiB, whose memory rows are a multiple of a cache
+// line apart: the forward's column kernel writes y with non-temporal stores there, its
+// first group cut short so that the others start on a cache line. Each row must still
+// get the last axis's bits (the same data transposed), from a misaligned start too,
+// declined rows among them; the backward from the output too.
+TEST(TensorSoftmaxRows, FirstAxisFromMemoryBitIdenticalToLastAxis) {
+  const int threads = activ::num_threads();
+  activ::set_num_threads(1);
+  std::mt19937_64 rng(2027);
+  const std::size_t n = 64, rows = std::size_t{1} << 16;  // n * rows * 4 bytes = 16 MiB
+  std::vector<float> x(rows * n + 16), xt(rows * n), yt(rows * n), y(rows * n + 16);
+  std::normal_distribution<float> normal(0.0f, 10.0f);
+  for (std::size_t r = 0; r < rows; ++r)
+    for (std::size_t j = 0; j < n; ++j) xt[r * n + j] = normal(rng);
+  for (const std::size_t r : {std::size_t{5}, std::size_t{1000}, rows - 3}) xt[r * n + 7] = kNaN;
+  for (std::size_t j = 0; j < n; ++j) xt[77 * n + j] = -kInf;
+  for (const std::size_t offset : {std::size_t{0}, std::size_t{5}}) {
+    for (std::size_t r = 0; r < rows; ++r)
+      for (std::size_t j = 0; j < n; ++j) x[offset + j * rows + r] = xt[r * n + j];
+    for (const char* spec : {"softmax", "log_softmax"}) {
+      with_axis(spec, -1).forward(activ::ConstTensorView<float>(xt.data(), {rows, n}),
+                                  activ::TensorView<float>(yt.data(), {rows, n}));
+      with_axis(spec, 0).forward(activ::ConstTensorView<float>(x.data() + offset, {n, rows}),
+                                 activ::TensorView<float>(y.data() + offset, {n, rows}));
+      for (std::size_t r = 0; r < rows; ++r)
+        for (std::size_t j = 0; j < n; ++j)
+          ASSERT_EQ(0, std::memcmp(&yt[r * n + j], &y[offset + j * rows + r], sizeof(float)))
+              << spec << " offset " << offset << " row " << r << " element " << j;
+      // the backward from the output, with dy = x / 10 (y's NaN rows are declined)
+      std::vector<float> dxt(rows * n), dx(rows * n + 16), dyt(rows * n), dy(rows * n + 16);
+      for (std::size_t k = 0; k < rows * n; ++k) dyt[k] = xt[k] / 10.0f;
+      for (std::size_t k = 0; k < rows * n; ++k) dy[offset + k] = x[offset + k] / 10.0f;
+      with_axis(spec, -1).backward_from_output(activ::ConstTensorView<float>(yt.data(), {rows, n}),
+                                               activ::ConstTensorView<float>(dyt.data(), {rows, n}),
+                                               activ::TensorView<float>(dxt.data(), {rows, n}));
+      with_axis(spec, 0).backward_from_output(activ::ConstTensorView<float>(y.data() + offset, {n, rows}),
+                                              activ::ConstTensorView<float>(dy.data() + offset, {n, rows}),
+                                              activ::TensorView<float>(dx.data() + offset, {n, rows}));
+      for (std::size_t r = 0; r < rows; ++r)
+        for (std::size_t j = 0; j < n; ++j)
+          ASSERT_EQ(0, std::memcmp(&dxt[r * n + j], &dx[offset + j * rows + r], sizeof(float)))
+              << spec << " backward, offset " << offset << " row " << r << " element " << j;
+    }
+  }
+  activ::set_num_threads(threads);
+}
+
 // The vectorised backwards (softmax.cc, "backward from the output" and "backward from
 // x") on every compiled target the machine runs: the rows of rows_for at several lengths
 // (their NaN and inf go to the scalar reference) with dy of mixed scales, including dy
