@@ -391,6 +391,8 @@ void Row(const float* x, float* y, std::size_t n, float sign, float max, double 
   if (i < n) StoreTail(dh, finish(i), y + i, n - i);
 }
 
+constexpr std::size_t kLineFloats = 16;  // floats per cache line
+
 // dst_row(c)[r] = src_row(r)[c] for r < rows, c < cols (src_row, dst_row: a row's first
 // element; the rows do not overlap), 8 x 8 tiles at a time in 256-bit vectors where the
 // target has them. The tiles go along the rows of whichever side is in main memory
@@ -426,17 +428,16 @@ HWY_INLINE void TransposeRows(SrcRow src_row, DstRow dst_row, std::size_t rows, 
   };
   // The rows of memory-side 8 steps ahead are fetched early: they lie a whole tensor
   // row apart, too far for the hardware prefetcher to follow.
-  constexpr std::size_t kLine = 16;  // floats per cache line
   if (src_in_memory) {
     for (std::size_t r0 = 0; r0 < rows8; r0 += 8) {
       for (std::size_t r = r0 + 8; r < std::min(r0 + 16, rows); ++r)
-        for (std::size_t c = 0; c < cols; c += kLine) __builtin_prefetch(src_row(r) + c);
+        for (std::size_t c = 0; c < cols; c += kLineFloats) __builtin_prefetch(src_row(r) + c);
       for (std::size_t c0 = 0; c0 < cols8; c0 += 8) tile(r0, c0);
     }
   } else {
     for (std::size_t c0 = 0; c0 < cols8; c0 += 8) {
       for (std::size_t c = c0 + 8; c < std::min(c0 + 16, cols); ++c)
-        for (std::size_t r = 0; r < rows; r += kLine) __builtin_prefetch(dst_row(c) + r, 1);
+        for (std::size_t r = 0; r < rows; r += kLineFloats) __builtin_prefetch(dst_row(c) + r, 1);
       for (std::size_t r0 = 0; r0 < rows8; r0 += 8) tile(r0, c0);
     }
   }
@@ -524,7 +525,6 @@ HWY_INLINE void StoreGroupRows(const float* buf, std::size_t pitch, SlotOf slot_
 // 1.86 -> 1.63. The backward from the output gained nothing measurable (1.92 / 1.99)
 // and keeps ordinary stores.
 struct Streaming {
-  static constexpr std::size_t kLineFloats = 16;
   bool on = false;
   std::size_t misaligned = 0, first_group = kColumnsMax;
   Streaming(RowsAt<float> out, std::size_t n) {
@@ -545,7 +545,7 @@ struct Streaming {
 };
 
 struct GroupCopy {
-  static constexpr std::size_t kAhead = 4, kLineFloats = 16, kPrefetchFrom = 32;
+  static constexpr std::size_t kAhead = 4, kPrefetchFrom = 32;
   RowsAt<const float> x{nullptr, 0, 0};
   std::size_t n = 0, nq = 0, r0 = 0, cols = 0, nv = 0, pitch = 0, j = 0, v = 0;
   std::size_t fetched = 0;  // contiguous rows: floats of the group prefetched
