@@ -34,9 +34,9 @@ std::size_t SoftmaxBackwardFromXRowsF32(const float* x, const float* dy, float* 
 // Rows side by side: row r's element j at x[r * x_row_stride + j * x_stride] and
 // y[r * y_row_stride + j * y_stride], for r < rows: each vector lane holds one row. Row
 // strides of 1 are the first axis of a tensor (and every axis whose rows are adjacent in
-// memory); others are gathered and scattered (short contiguous rows, row stride n),
-// with |row stride| * kColumnsMax < 2^31. What SoftmaxRowsF32 computes, with the same
-// bits for each row, without a transpose. Takes only what SoftmaxColumnsTake accepts (else returns 0). Stops at the
+// memory); other row strides need element strides of 1 (short contiguous rows, row
+// stride n) and are transposed into lanes a group at a time. What SoftmaxRowsF32
+// computes, with the same bits for each row. Takes only what SoftmaxColumnsTake accepts (else returns 0). Stops at the
 // first row SoftmaxRowsF32 would decline, or (log_softmax) whose t < 2^-60 needs the
 // row kernel's second sum, without writing it or any row after it, and returns its
 // index (`rows` when all are done). x may equal y.
